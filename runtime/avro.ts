@@ -1,0 +1,400 @@
+// Avro codecs over avsc, with kafkagen's JavaScript representation of Avro values:
+//
+// - `long` is a bigint by default; with `long: 'number'` it is a number and any value
+//   outside the safe-integer range is refused on write and on read (never rounded).
+// - logical types as in ./logical.ts.
+// - unions hold the plain branch value (`string | null`, not avsc's `{ string: ... }`);
+//   a record inside a union of two or more non-null branches carries a `$type`
+//   discriminant (its name), so a TypeScript `switch` narrows it. `$` cannot appear in
+//   an Avro name, so `$type` never clashes with a field.
+//
+// avsc runs with `wrapUnions: true` (unambiguous branch choice on the wire); the
+// converters below move between that form and the tagged form, and are compiled once
+// per type. A type without unions pays nothing.
+import avro from 'avsc';
+import { logicalTypes } from './logical.js';
+import type { ValidationIssue, ValidationResult } from './validation.js';
+import { toPointer } from './validation.js';
+
+export type LongMode = 'bigint' | 'number';
+
+export interface AvroCodecOptions {
+  long?: LongMode;
+}
+
+export interface AvroCodec<T = unknown> {
+  readonly type: avro.Type;
+  readonly schema: unknown;
+  readonly long: LongMode;
+  encode(value: T): Buffer;
+  /** Decodes `buf`; when `writer` is given, resolves from the writer's schema (schema evolution). */
+  decode(buf: Buffer, writer?: AvroCodec): T;
+  validate(value: unknown): ValidationResult<T>;
+  is(value: unknown): value is T;
+  /** A random valid value in kafkagen's representation (for tests and examples). */
+  random(): T;
+}
+
+export const TYPE_TAG = '$type';
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+const bigintLong = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+  toBuffer: (n: bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(n);
+    return buf;
+  },
+  fromJSON: (v: unknown) => BigInt(v as number | string | bigint),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint' && n >= INT64_MIN && n <= INT64_MAX,
+  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
+});
+
+const safeNumberLong = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => {
+    const n = buf.readBigInt64LE();
+    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw new RangeError(`Avro long ${n} does not fit a JavaScript number; generate with long: bigint`);
+    }
+    return Number(n);
+  },
+  toBuffer: (n: number) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(n));
+    return buf;
+  },
+  fromJSON: (v: unknown) => Number(v),
+  toJSON: (n: number) => n,
+  isValid: (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n),
+  compare: (a: number, b: number) => a - b,
+});
+
+const logicalByMode: Record<LongMode, ReturnType<typeof logicalTypes>> = {
+  bigint: logicalTypes('bigint'),
+  number: logicalTypes('number'),
+};
+
+/** Builds a codec for one self-contained Avro schema (every named type defined inline). */
+export function createAvroType<T = unknown>(schema: unknown, opts: AvroCodecOptions = {}): AvroCodec<T> {
+  const long = opts.long ?? 'bigint';
+  const logical = logicalByMode[long];
+  const longType = long === 'bigint' ? bigintLong : safeNumberLong;
+  // avsc only swaps `long` through its registry for the bare string form, so a hook
+  // catches `{ "type": "long" }` too. A logical type over long is seen twice: first to
+  // build the logical type (left to avsc), then for its underlying long (ours).
+  const seenLogical = new WeakSet<object>();
+  const type = avro.Type.forSchema(schema as avro.Schema, {
+    wrapUnions: true,
+    logicalTypes: logical,
+    typeHook: (s: unknown) => {
+      if (s === 'long') return longType;
+      if (typeof s !== 'object' || s === null || (s as { type?: unknown }).type !== 'long') return undefined;
+      const logicalType = (s as { logicalType?: unknown }).logicalType;
+      if (typeof logicalType === 'string' && logical[logicalType] && !seenLogical.has(s)) {
+        seenLogical.add(s);
+        return undefined;
+      }
+      return longType;
+    },
+  } as never);
+  return new Codec<T>(type, schema, long);
+}
+
+class Codec<T> implements AvroCodec<T> {
+  private readonly toTagged: Convert;
+  private readonly toWrapped: Convert;
+  private readonly resolvers = new WeakMap<avro.Type, avro.Resolver>();
+
+  constructor(
+    readonly type: avro.Type,
+    readonly schema: unknown,
+    readonly long: LongMode,
+  ) {
+    const converters = new Converters();
+    this.toTagged = converters.tagged(type);
+    this.toWrapped = converters.wrapped(type);
+  }
+
+  encode(value: T): Buffer {
+    const wrapped = this.toWrapped(value);
+    if (!this.type.isValid(wrapped)) {
+      const result = this.validate(value);
+      const detail = result.ok ? '' : result.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
+      throw new TypeError(`value does not match Avro schema ${this.type.name ?? this.type.typeName}: ${detail}`);
+    }
+    return this.type.toBuffer(wrapped);
+  }
+
+  decode(buf: Buffer, writer?: AvroCodec): T {
+    if (!writer || writer.type === this.type) return this.toTagged(this.type.fromBuffer(buf)) as T;
+    let resolver = this.resolvers.get(writer.type);
+    if (!resolver) {
+      resolver = this.type.createResolver(writer.type);
+      this.resolvers.set(writer.type, resolver);
+    }
+    return this.toTagged(this.type.fromBuffer(buf, resolver)) as T;
+  }
+
+  validate(value: unknown): ValidationResult<T> {
+    const issues: ValidationIssue[] = [];
+    const wrapped = this.toWrapped(value);
+    this.type.isValid(wrapped, {
+      errorHook: (path: string[], val: unknown, type: avro.Type) => {
+        issues.push({ path: toPointer(taggedPath(this.type, path)), message: describeMismatch(val, type) });
+      },
+    });
+    return issues.length === 0 ? { ok: true, value: value as T } : { ok: false, errors: issues };
+  }
+
+  is(value: unknown): value is T {
+    return this.type.isValid(this.toWrapped(value));
+  }
+
+  random(): T {
+    return this.toTagged(this.type.random()) as T;
+  }
+}
+
+type Convert = (value: unknown) => unknown;
+const identity: Convert = (v) => v;
+
+/** Compiles tagged <-> wrapped converters per avsc type, once, with recursion handled. */
+class Converters {
+  private readonly needsCache = new Map<avro.Type, boolean>();
+  private readonly taggedCache = new Map<avro.Type, Convert>();
+  private readonly wrappedCache = new Map<avro.Type, Convert>();
+
+  /** Whether values of `type` contain a union anywhere (only those need converting). */
+  needs(type: avro.Type, visiting = new Set<avro.Type>()): boolean {
+    const known = this.needsCache.get(type);
+    if (known !== undefined) return known;
+    if (visiting.has(type)) return false; // a cycle adds nothing a branch of it does not
+    visiting.add(type);
+    let result = false;
+    if (isUnion(type)) result = true;
+    else if (isRecord(type)) result = fieldsOf(type).some((f) => this.needs(f.type, visiting));
+    else if (type.typeName === 'array') result = this.needs(itemsOf(type), visiting);
+    else if (type.typeName === 'map') result = this.needs(valuesOf(type), visiting);
+    visiting.delete(type);
+    if (visiting.size === 0 || result) this.needsCache.set(type, result);
+    return result;
+  }
+
+  tagged(type: avro.Type): Convert {
+    return this.compile(type, this.taggedCache, (t) => this.buildTagged(t));
+  }
+
+  wrapped(type: avro.Type): Convert {
+    return this.compile(type, this.wrappedCache, (t) => this.buildWrapped(t));
+  }
+
+  private compile(type: avro.Type, cache: Map<avro.Type, Convert>, build: (t: avro.Type) => Convert): Convert {
+    if (!this.needs(type)) return identity;
+    const cached = cache.get(type);
+    if (cached) return cached;
+    // Recursive types refer back to themselves: hand out a forwarder first.
+    let target: Convert = identity;
+    cache.set(type, (v) => target(v));
+    target = build(type);
+    cache.set(type, target);
+    return target;
+  }
+
+  private buildTagged(type: avro.Type): Convert {
+    if (isRecord(type)) return this.mapFields(type, (t) => this.tagged(t));
+    if (type.typeName === 'array') return mapArray(this.tagged(itemsOf(type)));
+    if (type.typeName === 'map') return mapValues(this.tagged(valuesOf(type)));
+    const branches = branchesOf(type);
+    const tags = unionTags(branches);
+    const byName = new Map(branches.map((b) => [b.branchName!, { convert: this.tagged(b), tag: tags.get(b) }]));
+    return (v) => {
+      if (v === null || typeof v !== 'object') return v;
+      const name = Object.keys(v)[0]!;
+      const branch = byName.get(name);
+      if (!branch) return v;
+      const inner = branch.convert((v as Record<string, unknown>)[name]);
+      return branch.tag === undefined ? inner : { [TYPE_TAG]: branch.tag, ...(inner as object) };
+    };
+  }
+
+  private buildWrapped(type: avro.Type): Convert {
+    if (isRecord(type)) return this.mapFields(type, (t) => this.wrapped(t));
+    if (type.typeName === 'array') return mapArray(this.wrapped(itemsOf(type)));
+    if (type.typeName === 'map') return mapValues(this.wrapped(valuesOf(type)));
+    const branches = branchesOf(type);
+    const tags = unionTags(branches);
+    const byTag = new Map<string, { name: string; convert: Convert }>();
+    for (const [branch, tag] of tags) byTag.set(tag, { name: branch.branchName!, convert: this.wrapped(branch) });
+    const hasNull = branches.some((b) => b.typeName === 'null');
+    const candidates = branches
+      .filter((b) => b.typeName !== 'null')
+      .map((b) => ({ type: b, name: b.branchName!, convert: this.wrapped(b) }));
+    return (v) => {
+      if (v === null) return hasNull ? null : v;
+      if (isTaggedRecord(v)) {
+        const branch = byTag.get(v[TYPE_TAG] as string);
+        if (!branch) return v; // unknown tag: left as is so validation reports it here
+        const { [TYPE_TAG]: _tag, ...rest } = v;
+        return { [branch.name]: branch.convert(rest) };
+      }
+      if (candidates.length === 1) return { [candidates[0]!.name]: candidates[0]!.convert(v) };
+      for (const c of candidates) {
+        const converted = c.convert(v);
+        if (c.type.isValid(converted)) return { [c.name]: converted };
+      }
+      return v;
+    };
+  }
+
+  private mapFields(type: avro.Type, convertOf: (t: avro.Type) => Convert): Convert {
+    const converting = fieldsOf(type)
+      .filter((f) => this.needs(f.type))
+      .map((f) => ({ name: f.name, convert: convertOf(f.type) }));
+    return (v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+      const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+      for (const f of converting) {
+        if (out[f.name] !== undefined) out[f.name] = f.convert(out[f.name]);
+      }
+      return out;
+    };
+  }
+}
+
+/**
+ * The `$type` tag of each record branch of a union, for unions with two or more non-null
+ * branches. A record's short name is its tag unless two branches share it; then the full
+ * name is. The generator imports this so types and runtime agree.
+ */
+export function unionTags(branches: readonly avro.Type[]): Map<avro.Type, string> {
+  const tags = new Map<avro.Type, string>();
+  const nonNull = branches.filter((b) => b.typeName !== 'null');
+  if (nonNull.length < 2) return tags;
+  const records = nonNull.filter(isRecord);
+  const shortNames = records.map((r) => shortName(r.name!));
+  for (const r of records) {
+    const short = shortName(r.name!);
+    tags.set(r, shortNames.filter((s) => s === short).length > 1 ? r.name! : short);
+  }
+  return tags;
+}
+
+export function shortName(fullName: string): string {
+  const dot = fullName.lastIndexOf('.');
+  return dot === -1 ? fullName : fullName.slice(dot + 1);
+}
+
+/** Turns avsc's wrapped-union error path into the path of the tagged value. */
+function taggedPath(root: avro.Type, path: readonly string[]): string[] {
+  const out: string[] = [];
+  let type: avro.Type | undefined = root;
+  for (const segment of path) {
+    if (!type) {
+      out.push(segment);
+      continue;
+    }
+    type = unwrapLogical(type);
+    if (isUnion(type)) {
+      // avsc names the branch; the tagged value has no such level.
+      type = branchesOf(type).find((b) => b.branchName === segment);
+      continue;
+    }
+    out.push(segment);
+    if (isRecord(type)) type = fieldsOf(type).find((f) => f.name === segment)?.type;
+    else if (type.typeName === 'array') type = itemsOf(type);
+    else if (type.typeName === 'map') type = valuesOf(type);
+    else type = undefined;
+  }
+  return out;
+}
+
+function describeMismatch(val: unknown, type: avro.Type): string {
+  if (val === undefined) return 'is required';
+  return `expected ${describeType(type)}, got ${describeValue(val)}`;
+}
+
+function describeType(type: avro.Type): string {
+  const name = type.typeName;
+  if (name === 'abstract:long') return 'a long (bigint, or a safe integer number with long: number)';
+  if (name === 'logical:timestamp-millis' || name === 'logical:local-timestamp-millis') return 'a valid Date';
+  if (name === 'logical:date') return "a date string 'YYYY-MM-DD'";
+  if (name === 'logical:uuid') return 'a UUID string';
+  if (name === 'logical:decimal') {
+    const d = type as unknown as { precision: number; scale: number };
+    return `a decimal string with at most ${d.precision} digits and ${d.scale} after the point`;
+  }
+  if (name === 'enum') return `one of ${(type as avro.types.EnumType).symbols.map((s) => JSON.stringify(s)).join(', ')}`;
+  if (name === 'fixed') return `a Buffer of ${(type as avro.types.FixedType).size} bytes`;
+  if (name === 'bytes') return 'a Buffer';
+  if (name === 'int') return 'a 32-bit integer';
+  if (name === 'float' || name === 'double') return 'a number';
+  if (name === 'null') return 'null';
+  if (isRecord(type)) return `a ${type.name} record`;
+  if (isUnion(type)) {
+    const tags = [...unionTags(branchesOf(type)).values()];
+    const tagHint = tags.length > 0 ? ` (records need ${TYPE_TAG}: ${tags.map((t) => JSON.stringify(t)).join(' | ')})` : '';
+    return `one of ${branchesOf(type).map((b) => b.branchName).join(' | ')}${tagHint}`;
+  }
+  if (name === 'array') return 'an array';
+  if (name === 'map') return 'an object (map)';
+  return `a ${name}`;
+}
+
+function describeValue(val: unknown): string {
+  if (val === null) return 'null';
+  if (Array.isArray(val)) return 'an array';
+  if (Buffer.isBuffer(val)) return `a Buffer of ${val.length} bytes`;
+  if (val instanceof Date) return Number.isNaN(val.getTime()) ? 'an invalid Date' : 'a Date';
+  if (typeof val === 'object') return 'an object';
+  if (typeof val === 'string') return `string ${JSON.stringify(val.length > 40 ? val.slice(0, 40) + '…' : val)}`;
+  if (typeof val === 'bigint') return `bigint ${val}n`;
+  return `${typeof val} ${String(val)}`;
+}
+
+function isTaggedRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && TYPE_TAG in v;
+}
+
+function mapArray(convert: Convert): Convert {
+  return (v) => (Array.isArray(v) ? v.map(convert) : v);
+}
+
+function mapValues(convert: Convert): Convert {
+  return (v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) out[k] = convert(val);
+    return out;
+  };
+}
+
+function unwrapLogical(type: avro.Type): avro.Type {
+  return type.typeName.startsWith('logical:') ? (type as avro.types.LogicalType).underlyingType : type;
+}
+
+function isUnion(type: avro.Type): boolean {
+  return type.typeName.startsWith('union');
+}
+
+function isRecord(type: avro.Type): boolean {
+  return type.typeName === 'record' || type.typeName === 'error';
+}
+
+function fieldsOf(type: avro.Type): Array<{ name: string; type: avro.Type }> {
+  return (type as avro.types.RecordType).fields as Array<{ name: string; type: avro.Type }>;
+}
+
+function itemsOf(type: avro.Type): avro.Type {
+  return (type as avro.types.ArrayType).itemsType as avro.Type;
+}
+
+function valuesOf(type: avro.Type): avro.Type {
+  return (type as avro.types.MapType).valuesType as avro.Type;
+}
+
+function branchesOf(type: avro.Type): avro.Type[] {
+  return (type as avro.types.WrappedUnionType).types as avro.Type[];
+}
