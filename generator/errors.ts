@@ -1,0 +1,54 @@
+// Errors a user can act on: what is wrong, where (file, JSON path, line), how to fix it.
+// Every error carries a stable `code` so tools and tests need not match on prose.
+
+export type KafkagenErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_NOT_FOUND'
+  | 'SCHEMA_PARSE'
+  | 'SCHEMA_INVALID'
+  | 'TYPE_UNKNOWN'
+  | 'TYPE_DUPLICATE'
+  | 'REF_UNRESOLVED'
+  | 'REF_CYCLE'
+  | 'NAME_CLASH'
+  | 'CATALOG_INVALID'
+  | 'CATALOG_SCHEMA_MISSING'
+  | 'CATALOG_KEY_FIELD'
+  | 'CATALOG_TOPIC_NAME'
+  | 'CHECK_STALE'
+  | 'USAGE';
+
+export interface ErrorLocation {
+  /** Path of the file, relative to the working directory where possible. */
+  file?: string;
+  /** JSON Pointer into the file ('' is the whole document). */
+  pointer?: string;
+  line?: number;
+}
+
+export class KafkagenError extends Error {
+  readonly code: KafkagenErrorCode;
+  readonly retriable = false;
+  readonly location: ErrorLocation;
+  readonly hint: string | undefined;
+
+  constructor(code: KafkagenErrorCode, message: string, location: ErrorLocation = {}, hint?: string, cause?: unknown) {
+    super(formatMessage(message, location, hint), cause === undefined ? undefined : { cause });
+    this.name = 'KafkagenError';
+    this.code = code;
+    this.location = location;
+    this.hint = hint;
+  }
+}
+
+/** Type guard that does not rely on `instanceof` (several copies of kafkagen may be loaded). */
+export function isKafkagenError(e: unknown): e is KafkagenError {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'KafkagenError' && 'code' in e;
+}
+
+function formatMessage(message: string, loc: ErrorLocation, hint: string | undefined): string {
+  const where = [loc.file, loc.line !== undefined ? `line ${loc.line}` : undefined].filter(Boolean).join(':');
+  const pointer = loc.pointer !== undefined ? ` at ${loc.pointer === '' ? '/' : loc.pointer}` : '';
+  const head = where ? `${where}${pointer}: ` : pointer ? `${pointer.trim()}: ` : '';
+  return `${head}${message}${hint ? `\n  fix: ${hint}` : ''}`;
+}
