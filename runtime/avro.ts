@@ -22,15 +22,19 @@ export interface AvroCodecOptions {
   long?: LongMode;
 }
 
-export interface AvroCodec<T = unknown> {
+/**
+ * `T` is a value as received (every field present); `TInput` is what a producer may pass
+ * (fields with defaults may be left out). `validate` and `is` check producer input.
+ */
+export interface AvroCodec<T = unknown, TInput = T> {
   readonly type: avro.Type;
   readonly schema: unknown;
   readonly long: LongMode;
-  encode(value: T): Buffer;
+  encode(value: TInput): Buffer;
   /** Decodes `buf`; when `writer` is given, resolves from the writer's schema (schema evolution). */
-  decode(buf: Buffer, writer?: AvroCodec): T;
-  validate(value: unknown): ValidationResult<T>;
-  is(value: unknown): value is T;
+  decode(buf: Buffer, writer?: AvroCodec<unknown, unknown>): T;
+  validate(value: unknown): ValidationResult<TInput>;
+  is(value: unknown): value is TInput;
   /** A random valid value in kafkagen's representation (for tests and examples). */
   random(): T;
 }
@@ -78,7 +82,7 @@ const logicalByMode: Record<LongMode, ReturnType<typeof logicalTypes>> = {
 };
 
 /** Builds a codec for one self-contained Avro schema (every named type defined inline). */
-export function createAvroType<T = unknown>(schema: unknown, opts: AvroCodecOptions = {}): AvroCodec<T> {
+export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: AvroCodecOptions = {}): AvroCodec<T, TInput> {
   const long = opts.long ?? 'bigint';
   const logical = logicalByMode[long];
   const longType = long === 'bigint' ? bigintLong : safeNumberLong;
@@ -100,10 +104,10 @@ export function createAvroType<T = unknown>(schema: unknown, opts: AvroCodecOpti
       return longType;
     },
   } as never);
-  return new Codec<T>(type, schema, long);
+  return new Codec<T, TInput>(type, schema, long);
 }
 
-class Codec<T> implements AvroCodec<T> {
+class Codec<T, TInput> implements AvroCodec<T, TInput> {
   private readonly toTagged: Convert;
   private readonly toWrapped: Convert;
   private readonly resolvers = new WeakMap<avro.Type, avro.Resolver>();
@@ -118,7 +122,7 @@ class Codec<T> implements AvroCodec<T> {
     this.toWrapped = converters.wrapped(type);
   }
 
-  encode(value: T): Buffer {
+  encode(value: TInput): Buffer {
     const wrapped = this.toWrapped(value);
     if (!this.type.isValid(wrapped)) {
       const result = this.validate(value);
@@ -128,7 +132,7 @@ class Codec<T> implements AvroCodec<T> {
     return this.type.toBuffer(wrapped);
   }
 
-  decode(buf: Buffer, writer?: AvroCodec): T {
+  decode(buf: Buffer, writer?: AvroCodec<unknown, unknown>): T {
     if (!writer || writer.type === this.type) return this.toTagged(this.type.fromBuffer(buf)) as T;
     let resolver = this.resolvers.get(writer.type);
     if (!resolver) {
@@ -138,7 +142,7 @@ class Codec<T> implements AvroCodec<T> {
     return this.toTagged(this.type.fromBuffer(buf, resolver)) as T;
   }
 
-  validate(value: unknown): ValidationResult<T> {
+  validate(value: unknown): ValidationResult<TInput> {
     const issues: ValidationIssue[] = [];
     const wrapped = this.toWrapped(value);
     this.type.isValid(wrapped, {
@@ -146,10 +150,10 @@ class Codec<T> implements AvroCodec<T> {
         issues.push({ path: toPointer(taggedPath(this.type, path)), message: describeMismatch(val, type) });
       },
     });
-    return issues.length === 0 ? { ok: true, value: value as T } : { ok: false, errors: issues };
+    return issues.length === 0 ? { ok: true, value: value as TInput } : { ok: false, errors: issues };
   }
 
-  is(value: unknown): value is T {
+  is(value: unknown): value is TInput {
     return this.type.isValid(this.toWrapped(value));
   }
 
@@ -274,12 +278,18 @@ export function unionTags(branches: readonly avro.Type[]): Map<avro.Type, string
   const nonNull = branches.filter((b) => b.typeName !== 'null');
   if (nonNull.length < 2) return tags;
   const records = nonNull.filter(isRecord);
-  const shortNames = records.map((r) => shortName(r.name!));
-  for (const r of records) {
-    const short = shortName(r.name!);
-    tags.set(r, shortNames.filter((s) => s === short).length > 1 ? r.name! : short);
-  }
+  const byName = recordTags(records.map((r) => r.name!));
+  for (const r of records) tags.set(r, byName.get(r.name!)!);
   return tags;
+}
+
+/**
+ * The tag of each record (by full name) among one union's record branches: the short name,
+ * or the full name where two branches share a short name. Pure, so the generator uses it too.
+ */
+export function recordTags(fullNames: readonly string[]): Map<string, string> {
+  const shorts = fullNames.map(shortName);
+  return new Map(fullNames.map((n, i) => [n, shorts.filter((s) => s === shorts[i]).length > 1 ? n : shorts[i]!]));
 }
 
 export function shortName(fullName: string): string {
