@@ -90,7 +90,7 @@ export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: A
   // catches `{ "type": "long" }` too. A logical type over long is seen twice: first to
   // build the logical type (left to avsc), then for its underlying long (ours).
   const seenLogical = new WeakSet<object>();
-  const type = avro.Type.forSchema(schema as avro.Schema, {
+  const type = avro.Type.forSchema(renameProtoFields(schema) as avro.Schema, {
     wrapUnions: true,
     logicalTypes: logical,
     typeHook: (s: unknown) => {
@@ -105,6 +105,35 @@ export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: A
     },
   } as never);
   return new Codec<T, TInput>(type, schema, long);
+}
+
+// Field names that JavaScript objects inherit. avsc reads `value[field]`, so a missing
+// `constructor` field would read Object's constructor, and avsc's decoder assigns
+// `this.__proto__ = ...`, which drops the value. `__proto__` is renamed for avsc (names do
+// not affect the wire format and both sides of a resolution are renamed alike) and every
+// inherited name is read as an own property only.
+const PROTO_FIELD = '__proto__';
+const PROTO_FIELD_AVSC = '__kafkagen_proto__';
+const INHERITED = new Set([...Object.getOwnPropertyNames(Object.prototype)]);
+
+function renameProtoFields(schema: unknown): unknown {
+  if (!JSON.stringify(schema).includes(`"${PROTO_FIELD}"`)) return schema;
+  const walk = (s: unknown): unknown => {
+    if (Array.isArray(s)) return s.map(walk);
+    if (typeof s !== 'object' || s === null) return s;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(s)) {
+      if (k === 'fields' && Array.isArray(v)) {
+        out.fields = v.map((f: Record<string, unknown>) => (f.name === PROTO_FIELD ? { ...walk(f) as object, name: PROTO_FIELD_AVSC } : walk(f)));
+      } else Object.defineProperty(out, k, { value: walk(v), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  return walk(schema);
+}
+
+function jsFieldName(avscName: string): string {
+  return avscName === PROTO_FIELD_AVSC ? PROTO_FIELD : avscName;
 }
 
 class Codec<T, TInput> implements AvroCodec<T, TInput> {
@@ -179,7 +208,7 @@ class Converters {
     visiting.add(type);
     let result = false;
     if (isUnion(type)) result = true;
-    else if (isRecord(type)) result = fieldsOf(type).some((f) => this.needs(f.type, visiting));
+    else if (isRecord(type)) result = fieldsOf(type).some((f) => INHERITED.has(jsFieldName(f.name)) || this.needs(f.type, visiting));
     else if (type.typeName === 'array') result = this.needs(itemsOf(type), visiting);
     else if (type.typeName === 'map') result = this.needs(valuesOf(type), visiting);
     visiting.delete(type);
@@ -208,7 +237,7 @@ class Converters {
   }
 
   private buildTagged(type: avro.Type): Convert {
-    if (isRecord(type)) return this.mapFields(type, (t) => this.tagged(t));
+    if (isRecord(type)) return this.mapFields(type, (t) => this.tagged(t), 'tagged');
     if (type.typeName === 'array') return mapArray(this.tagged(itemsOf(type)));
     if (type.typeName === 'map') return mapValues(this.tagged(valuesOf(type)));
     const branches = branchesOf(type);
@@ -225,7 +254,7 @@ class Converters {
   }
 
   private buildWrapped(type: avro.Type): Convert {
-    if (isRecord(type)) return this.mapFields(type, (t) => this.wrapped(t));
+    if (isRecord(type)) return this.mapFields(type, (t) => this.wrapped(t), 'wrapped');
     if (type.typeName === 'array') return mapArray(this.wrapped(itemsOf(type)));
     if (type.typeName === 'map') return mapValues(this.wrapped(valuesOf(type)));
     const branches = branchesOf(type);
@@ -253,15 +282,20 @@ class Converters {
     };
   }
 
-  private mapFields(type: avro.Type, convertOf: (t: avro.Type) => Convert): Convert {
+  private mapFields(type: avro.Type, convertOf: (t: avro.Type) => Convert, to: 'tagged' | 'wrapped'): Convert {
     const converting = fieldsOf(type)
-      .filter((f) => this.needs(f.type))
-      .map((f) => ({ name: f.name, convert: convertOf(f.type) }));
+      .filter((f) => INHERITED.has(jsFieldName(f.name)) || this.needs(f.type))
+      .map((f) => ({ avsc: f.name, js: jsFieldName(f.name), convert: this.needs(f.type) ? convertOf(f.type) : identity }));
     return (v) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-      const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = { ...src };
       for (const f of converting) {
-        if (out[f.name] !== undefined) out[f.name] = f.convert(out[f.name]);
+        const [from, into] = to === 'wrapped' ? [f.js, f.avsc] : [f.avsc, f.js];
+        // Own properties only: an inherited `constructor` is not a field value.
+        const value = Object.prototype.hasOwnProperty.call(src, from) ? src[from] : undefined;
+        if (from !== into) delete out[from];
+        Object.defineProperty(out, into, { value: value === undefined ? undefined : f.convert(value), enumerable: true, writable: true, configurable: true });
       }
       return out;
     };
@@ -312,7 +346,7 @@ function taggedPath(root: avro.Type, path: readonly string[]): string[] {
       type = branchesOf(type).find((b) => b.branchName === segment);
       continue;
     }
-    out.push(segment);
+    out.push(isRecord(type) ? jsFieldName(segment) : segment);
     if (isRecord(type)) type = fieldsOf(type).find((f) => f.name === segment)?.type;
     else if (type.typeName === 'array') type = itemsOf(type);
     else if (type.typeName === 'map') type = valuesOf(type);

@@ -1,0 +1,141 @@
+// The `kafkagen` command. Exit codes: 0 ok, 1 check failed (stale output, breaking change,
+// refused registration), 2 bad input (a schema, the catalog or the command line).
+import { watch } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveContext } from './context.js';
+import { isKafkagenError, KafkagenError } from './errors.js';
+import { generate } from './generate.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  cwd: string;
+}
+
+const defaultIo: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), cwd: process.cwd() };
+
+const MAIN_HELP = `kafkagen: typed Kafka clients from Avro and JSON Schema
+
+Usage: kafkagen <command> [options]
+
+Commands:
+  generate   write types, validators and clients for the schemas and catalog
+  help       show help for a command (kafkagen help generate)
+
+Run kafkagen <command> --help for a command's options.
+Exit codes: 0 ok, 1 check failed, 2 bad input.`;
+
+const GENERATE_HELP = `Usage: kafkagen generate [--config FILE] [--schemas DIR --out DIR] [--check] [--watch]
+
+Reads .avsc and JSON Schema files plus the catalog (kafkagen.yaml) and writes TypeScript
+types, validators and per-topic clients. Writes only files whose content changed and removes
+generated files that no longer belong.
+
+Options:
+  --config FILE   catalog file (default: ./kafkagen.yaml, .yml or .json)
+  --schemas DIR   schema folder (overrides the catalog's \`schemas\`; without a catalog,
+                  types and validators are generated for every schema found)
+  --out DIR       output folder (overrides the catalog's \`out\`)
+  --check         write nothing; exit 1 listing stale files if the output is out of date
+  --watch         regenerate whenever a schema or the catalog changes
+  -h, --help      show this help
+
+Exit codes: 0 ok, 1 --check found stale output, 2 bad input.`;
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+        io.out(MAIN_HELP);
+        return command === undefined ? EXIT_BAD_INPUT : EXIT_OK;
+      case 'help':
+        return main([rest[0] ?? '--help', '--help'], io);
+      case 'generate':
+        return await generateCommand(rest, io);
+      default:
+        io.err(`kafkagen: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}`);
+        return EXIT_BAD_INPUT;
+    }
+  } catch (e) {
+    if (isKafkagenError(e)) {
+      io.err(`kafkagen: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: T, help: string) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+  } catch (e) {
+    throw new KafkagenError('USAGE', (e as Error).message, {}, `see:\n\n${help}`);
+  }
+}
+
+async function generateCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' }, schemas: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' }, watch: { type: 'boolean' } }, GENERATE_HELP);
+  if (values.help) {
+    io.out(GENERATE_HELP);
+    return EXIT_OK;
+  }
+  if (values.check && values.watch) throw new KafkagenError('USAGE', '--check and --watch do not go together', {}, 'use --check in CI and --watch while editing');
+  const flags = { config: values.config as string | undefined, schemas: values.schemas as string | undefined, out: values.out as string | undefined, cwd: io.cwd };
+  const runOnce = (): number => {
+    const ctx = resolveContext(flags);
+    const r = generate(ctx, { check: Boolean(values.check) });
+    const outRel = path.relative(io.cwd, ctx.outDir) || '.';
+    if (r.check) {
+      const stale = [...r.written.map((f) => `  ${outRel}/${f} (out of date)`), ...r.removed.map((f) => `  ${outRel}/${f} (no longer generated)`)];
+      if (stale.length > 0) {
+        io.err(`kafkagen: ${stale.length} generated file(s) are stale; run kafkagen generate and commit the result:\n${stale.join('\n')}`);
+        return EXIT_FAILED;
+      }
+      io.out(`kafkagen: ${outRel} is up to date (${r.schemas} schemas, ${r.unchanged.length} files, ${Math.round(r.ms)} ms)`);
+      return EXIT_OK;
+    }
+    io.out(`kafkagen: ${r.schemas} schemas read, ${r.written.length} files written, ${r.unchanged.length} unchanged, ${r.removed.length} removed in ${Math.round(r.ms)} ms (${outRel})`);
+    return EXIT_OK;
+  };
+  if (!values.watch) return runOnce();
+  return watchLoop(flags, runOnce, io);
+}
+
+function watchLoop(flags: { config?: string; schemas?: string; cwd: string }, runOnce: () => number, io: Io): Promise<number> {
+  const safeRun = (): void => {
+    try {
+      runOnce();
+    } catch (e) {
+      // While watching, a broken schema is reported and the watch goes on.
+      if (isKafkagenError(e)) io.err(`kafkagen: ${e.message}`);
+      else throw e;
+    }
+  };
+  safeRun();
+  const ctx = resolveContext(flags);
+  const targets = [ctx.schemasDir, ...(ctx.catalog ? [ctx.catalog.abs] : [])];
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(safeRun, 100); // one run per burst of editor saves
+  };
+  const watchers = targets.map((t) => watch(t, { recursive: t === ctx.schemasDir }, schedule));
+  io.out(`kafkagen: watching ${targets.map((t) => path.relative(io.cwd, t) || '.').join(', ')} (Ctrl-C to stop)`);
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      for (const w of watchers) w.close();
+      clearTimeout(timer);
+      resolve(EXIT_OK);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
