@@ -349,7 +349,12 @@ function checkLogical(schema: Obj, d: Definition, pointer: string): void {
   }
 }
 
+// Two types of one file that share a short name (com.a.Id, com.b.Id) are named after
+// their full names instead (ComAId, ComBId); anything still clashing is an error.
 function ensureUniqueNames(types: NamedType[], file: SchemaFile): void {
+  const count = new Map<string, number>();
+  for (const t of types) count.set(t.name, (count.get(t.name) ?? 0) + 1);
+  for (const t of types) if (count.get(t.name)! > 1) t.name = typeIdentifier(t.avro!.fullName.split('.').join(' '));
   const seen = new Map<string, NamedType>();
   for (const t of types) {
     const other = seen.get(t.name);
