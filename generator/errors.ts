@@ -47,7 +47,7 @@ export function isKafkagenError(e: unknown): e is KafkagenError {
 }
 
 function formatMessage(message: string, loc: ErrorLocation, hint: string | undefined): string {
-  const where = [loc.file, loc.line !== undefined ? `line ${loc.line}` : undefined].filter(Boolean).join(':');
+  const where = loc.file ? `${loc.file}${loc.line !== undefined ? `:${loc.line}` : ''}` : '';
   const pointer = loc.pointer !== undefined ? ` at ${loc.pointer === '' ? '/' : loc.pointer}` : '';
   const head = where ? `${where}${pointer}: ` : pointer ? `${pointer.trim()}: ` : '';
   return `${head}${message}${hint ? `\n  fix: ${hint}` : ''}`;
