@@ -90,7 +90,7 @@ export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: A
   // catches `{ "type": "long" }` too. A logical type over long is seen twice: first to
   // build the logical type (left to avsc), then for its underlying long (ours).
   const seenLogical = new WeakSet<object>();
-  const type = avro.Type.forSchema(renameProtoFields(schema) as avro.Schema, {
+  const type = avro.Type.forSchema(avscSafeSchema(schema) as avro.Schema, {
     wrapUnions: true,
     logicalTypes: logical,
     typeHook: (s: unknown) => {
@@ -107,33 +107,110 @@ export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: A
   return new Codec<T, TInput>(type, schema, long);
 }
 
-// Field names that JavaScript objects inherit. avsc reads `value[field]`, so a missing
-// `constructor` field would read Object's constructor, and avsc's decoder assigns
-// `this.__proto__ = ...`, which drops the value. `__proto__` is renamed for avsc (names do
-// not affect the wire format and both sides of a resolution are renamed alike) and every
-// inherited name is read as an own property only.
-const PROTO_FIELD = '__proto__';
-const PROTO_FIELD_AVSC = '__kafkagen_proto__';
-const INHERITED = new Set([...Object.getOwnPropertyNames(Object.prototype)]);
+// Names that JavaScript objects inherit (constructor, toString, __proto__, ...). avsc keeps
+// field values, enum indices and its type registry in plain objects, so such a name as a
+// field or enum symbol breaks it: a missing `constructor` field reads Object's constructor,
+// `this.__proto__ = v` drops a decoded value, and an enum refuses a `constructor` symbol as a
+// duplicate. kafkagen renames these for avsc only (names do not reach the wire, and both sides
+// of a schema resolution are renamed alike) and maps them back at the edges.
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+const AVSC_PREFIX = '__kafkagen_';
 
-function renameProtoFields(schema: unknown): unknown {
-  if (!JSON.stringify(schema).includes(`"${PROTO_FIELD}"`)) return schema;
-  const walk = (s: unknown): unknown => {
-    if (Array.isArray(s)) return s.map(walk);
-    if (typeof s !== 'object' || s === null) return s;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s)) {
-      if (k === 'fields' && Array.isArray(v)) {
-        out.fields = v.map((f: Record<string, unknown>) => (f.name === PROTO_FIELD ? { ...walk(f) as object, name: PROTO_FIELD_AVSC } : walk(f)));
-      } else Object.defineProperty(out, k, { value: walk(v), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  };
-  return walk(schema);
+function avscName(name: string): string {
+  return INHERITED.has(name) ? AVSC_PREFIX + name : name;
 }
 
-function jsFieldName(avscName: string): string {
-  return avscName === PROTO_FIELD_AVSC ? PROTO_FIELD : avscName;
+function jsName(name: string): string {
+  return name.startsWith(AVSC_PREFIX) && INHERITED.has(name.slice(AVSC_PREFIX.length)) ? name.slice(AVSC_PREFIX.length) : name;
+}
+
+const PRIMITIVE_NAMES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+
+/** The schema avsc is given: inherited field names and enum symbols renamed, defaults included. */
+function avscSafeSchema(schema: unknown): unknown {
+  const text = JSON.stringify(schema);
+  if (![...INHERITED].some((n) => text.includes(`"${n}"`))) return schema;
+  const named = new Map<string, Obj>(); // full name -> original definition
+  const qualify = (name: string, ns: string): string => (name.includes('.') || !ns || PRIMITIVE_NAMES.has(name) ? name : `${ns}.${name}`);
+  const defineName = (s: Obj, ns: string): { full: string; ns: string } => {
+    const full = qualify(s.name as string, typeof s.namespace === 'string' ? s.namespace : ns);
+    named.set(full, s);
+    return { full, ns: full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : '' };
+  };
+  const walkType = (s: unknown, ns: string): unknown => {
+    if (Array.isArray(s)) return s.map((b) => walkType(b, ns));
+    if (!isObj(s)) return s;
+    if (s.type === 'enum') {
+      defineName(s, ns);
+      return withProps(s, { symbols: (s.symbols as string[]).map(avscName), ...(typeof s.default === 'string' ? { default: avscName(s.default) } : {}) });
+    }
+    if (s.type === 'record' || s.type === 'error') {
+      const inner = defineName(s, ns).ns;
+      const fields = (s.fields as Obj[]).map((f) => {
+        const extra: Obj = { name: avscName(f.name as string), type: walkType(f.type, inner) };
+        if (Array.isArray(f.aliases)) extra.aliases = f.aliases.map((a) => avscName(a as string));
+        if ('default' in f) extra.default = walkDefault(f.type, f.default, inner);
+        return withProps(f, extra);
+      });
+      return withProps(s, { fields });
+    }
+    if (s.type === 'fixed') defineName(s, ns);
+    if (s.type === 'array') return withProps(s, { items: walkType(s.items, ns) });
+    if (s.type === 'map') return withProps(s, { values: walkType(s.values, ns) });
+    if (isObj(s.type) || Array.isArray(s.type)) return withProps(s, { type: walkType(s.type, ns) });
+    return s;
+  };
+  const walkDefault = (t: unknown, value: unknown, ns: string): unknown => {
+    if (typeof t === 'string') {
+      const def = named.get(qualify(t, ns));
+      return def ? walkDefault(def, value, ns) : value;
+    }
+    if (Array.isArray(t)) return walkDefault(t[0], value, ns); // a union's default is of its first branch
+    if (!isObj(t)) return value;
+    if (t.type === 'enum') return typeof value === 'string' ? avscName(value) : value;
+    if ((t.type === 'record' || t.type === 'error') && isObj(value)) {
+      const inner = qualify(t.name as string, typeof t.namespace === 'string' ? t.namespace : ns);
+      const innerNs = inner.includes('.') ? inner.slice(0, inner.lastIndexOf('.')) : '';
+      const out: Obj = {};
+      for (const f of t.fields as Obj[]) {
+        const k = f.name as string;
+        if (Object.prototype.hasOwnProperty.call(value, k)) define(out, avscName(k), walkDefault(f.type, value[k], innerNs));
+      }
+      return out;
+    }
+    if (t.type === 'array' && Array.isArray(value)) return value.map((v) => walkDefault(t.items, v, ns));
+    if (t.type === 'map' && isObj(value)) {
+      const out: Obj = {};
+      for (const [k, v] of Object.entries(value)) define(out, k, walkDefault(t.values, v, ns));
+      return out;
+    }
+    if (isObj(t.type) || Array.isArray(t.type)) return walkDefault(t.type, value, ns);
+    return value;
+  };
+  return walkType(schema, '');
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Sets a property without ever invoking the `__proto__` setter. */
+function define(target: Obj, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function withProps(base: Obj, extra: Obj): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(base)) define(out, k, v);
+  for (const [k, v] of Object.entries(extra)) define(out, k, v);
+  return out;
+}
+
+/** Stands in for an enum value that is not one of its symbols, so avsc reports it invalid. */
+class NotASymbol {
+  constructor(readonly value: unknown) {}
 }
 
 class Codec<T, TInput> implements AvroCodec<T, TInput> {
@@ -194,52 +271,59 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
 type Convert = (value: unknown) => unknown;
 const identity: Convert = (v) => v;
 
-/** Compiles tagged <-> wrapped converters per avsc type, once, with recursion handled. */
-class Converters {
-  private readonly needsCache = new Map<avro.Type, boolean>();
-  private readonly taggedCache = new Map<avro.Type, Convert>();
-  private readonly wrappedCache = new Map<avro.Type, Convert>();
+type Direction = 'tagged' | 'wrapped';
 
-  /** Whether values of `type` contain a union anywhere (only those need converting). */
-  needs(type: avro.Type, visiting = new Set<avro.Type>()): boolean {
-    const known = this.needsCache.get(type);
+/**
+ * Compiles tagged <-> wrapped converters per avsc type, once, with recursion handled. Only
+ * what needs converting is visited: unions, enums (checked for own symbols on the way in),
+ * and records with inherited field names.
+ */
+class Converters {
+  private readonly needsCache = { tagged: new Map<avro.Type, boolean>(), wrapped: new Map<avro.Type, boolean>() };
+  private readonly cache = { tagged: new Map<avro.Type, Convert>(), wrapped: new Map<avro.Type, Convert>() };
+
+  needs(type: avro.Type, dir: Direction, visiting = new Set<avro.Type>()): boolean {
+    const known = this.needsCache[dir].get(type);
     if (known !== undefined) return known;
     if (visiting.has(type)) return false; // a cycle adds nothing a branch of it does not
     visiting.add(type);
     let result = false;
     if (isUnion(type)) result = true;
-    else if (isRecord(type)) result = fieldsOf(type).some((f) => INHERITED.has(jsFieldName(f.name)) || this.needs(f.type, visiting));
-    else if (type.typeName === 'array') result = this.needs(itemsOf(type), visiting);
-    else if (type.typeName === 'map') result = this.needs(valuesOf(type), visiting);
+    else if (type.typeName === 'enum') result = dir === 'wrapped' || symbolsOf(type).some((s) => s !== jsName(s));
+    else if (isRecord(type)) result = fieldsOf(type).some((f) => f.name !== jsName(f.name) || this.needs(f.type, dir, visiting));
+    else if (type.typeName === 'array') result = this.needs(itemsOf(type), dir, visiting);
+    else if (type.typeName === 'map') result = this.needs(valuesOf(type), dir, visiting);
     visiting.delete(type);
-    if (visiting.size === 0 || result) this.needsCache.set(type, result);
+    if (visiting.size === 0 || result) this.needsCache[dir].set(type, result);
     return result;
   }
 
   tagged(type: avro.Type): Convert {
-    return this.compile(type, this.taggedCache, (t) => this.buildTagged(t));
+    return this.compile(type, 'tagged');
   }
 
   wrapped(type: avro.Type): Convert {
-    return this.compile(type, this.wrappedCache, (t) => this.buildWrapped(t));
+    return this.compile(type, 'wrapped');
   }
 
-  private compile(type: avro.Type, cache: Map<avro.Type, Convert>, build: (t: avro.Type) => Convert): Convert {
-    if (!this.needs(type)) return identity;
+  private compile(type: avro.Type, dir: Direction): Convert {
+    if (!this.needs(type, dir)) return identity;
+    const cache = this.cache[dir];
     const cached = cache.get(type);
     if (cached) return cached;
     // Recursive types refer back to themselves: hand out a forwarder first.
     let target: Convert = identity;
     cache.set(type, (v) => target(v));
-    target = build(type);
+    target = dir === 'tagged' ? this.buildTagged(type) : this.buildWrapped(type);
     cache.set(type, target);
     return target;
   }
 
   private buildTagged(type: avro.Type): Convert {
-    if (isRecord(type)) return this.mapFields(type, (t) => this.tagged(t), 'tagged');
+    if (isRecord(type)) return this.mapFields(type, 'tagged');
     if (type.typeName === 'array') return mapArray(this.tagged(itemsOf(type)));
     if (type.typeName === 'map') return mapValues(this.tagged(valuesOf(type)));
+    if (type.typeName === 'enum') return (v) => (typeof v === 'string' ? jsName(v) : v);
     const branches = branchesOf(type);
     const tags = unionTags(branches);
     const byName = new Map(branches.map((b) => [b.branchName!, { convert: this.tagged(b), tag: tags.get(b) }]));
@@ -249,14 +333,21 @@ class Converters {
       const branch = byName.get(name);
       if (!branch) return v;
       const inner = branch.convert((v as Record<string, unknown>)[name]);
-      return branch.tag === undefined ? inner : { [TYPE_TAG]: branch.tag, ...(inner as object) };
+      if (branch.tag === undefined) return inner;
+      const out: Obj = { [TYPE_TAG]: branch.tag };
+      for (const [k, val] of Object.entries(inner as Obj)) define(out, k, val);
+      return out;
     };
   }
 
   private buildWrapped(type: avro.Type): Convert {
-    if (isRecord(type)) return this.mapFields(type, (t) => this.wrapped(t), 'wrapped');
+    if (isRecord(type)) return this.mapFields(type, 'wrapped');
     if (type.typeName === 'array') return mapArray(this.wrapped(itemsOf(type)));
     if (type.typeName === 'map') return mapValues(this.wrapped(valuesOf(type)));
+    if (type.typeName === 'enum') {
+      const symbols = new Set(symbolsOf(type).map(jsName));
+      return (v) => (typeof v === 'string' && symbols.has(v) ? avscName(v) : new NotASymbol(v));
+    }
     const branches = branchesOf(type);
     const tags = unionTags(branches);
     const byTag = new Map<string, { name: string; convert: Convert }>();
@@ -270,7 +361,8 @@ class Converters {
       if (isTaggedRecord(v)) {
         const branch = byTag.get(v[TYPE_TAG] as string);
         if (!branch) return v; // unknown tag: left as is so validation reports it here
-        const { [TYPE_TAG]: _tag, ...rest } = v;
+        const rest: Obj = {};
+        for (const [k, val] of Object.entries(v)) if (k !== TYPE_TAG) define(rest, k, val);
         return { [branch.name]: branch.convert(rest) };
       }
       if (candidates.length === 1) return { [candidates[0]!.name]: candidates[0]!.convert(v) };
@@ -282,20 +374,21 @@ class Converters {
     };
   }
 
-  private mapFields(type: avro.Type, convertOf: (t: avro.Type) => Convert, to: 'tagged' | 'wrapped'): Convert {
+  private mapFields(type: avro.Type, dir: Direction): Convert {
     const converting = fieldsOf(type)
-      .filter((f) => INHERITED.has(jsFieldName(f.name)) || this.needs(f.type))
-      .map((f) => ({ avsc: f.name, js: jsFieldName(f.name), convert: this.needs(f.type) ? convertOf(f.type) : identity }));
+      .filter((f) => f.name !== jsName(f.name) || this.needs(f.type, dir))
+      .map((f) => ({ avsc: f.name, js: jsName(f.name), convert: this.compile(f.type, dir) }));
     return (v) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-      const src = v as Record<string, unknown>;
-      const out: Record<string, unknown> = { ...src };
+      const src = v as Obj;
+      const out: Obj = {};
+      for (const [k, val] of Object.entries(src)) define(out, k, val);
       for (const f of converting) {
-        const [from, into] = to === 'wrapped' ? [f.js, f.avsc] : [f.avsc, f.js];
+        const [from, into] = dir === 'wrapped' ? [f.js, f.avsc] : [f.avsc, f.js];
         // Own properties only: an inherited `constructor` is not a field value.
         const value = Object.prototype.hasOwnProperty.call(src, from) ? src[from] : undefined;
         if (from !== into) delete out[from];
-        Object.defineProperty(out, into, { value: value === undefined ? undefined : f.convert(value), enumerable: true, writable: true, configurable: true });
+        define(out, into, value === undefined ? undefined : f.convert(value));
       }
       return out;
     };
@@ -346,7 +439,7 @@ function taggedPath(root: avro.Type, path: readonly string[]): string[] {
       type = branchesOf(type).find((b) => b.branchName === segment);
       continue;
     }
-    out.push(isRecord(type) ? jsFieldName(segment) : segment);
+    out.push(isRecord(type) ? jsName(segment) : segment);
     if (isRecord(type)) type = fieldsOf(type).find((f) => f.name === segment)?.type;
     else if (type.typeName === 'array') type = itemsOf(type);
     else if (type.typeName === 'map') type = valuesOf(type);
@@ -357,6 +450,7 @@ function taggedPath(root: avro.Type, path: readonly string[]): string[] {
 
 function describeMismatch(val: unknown, type: avro.Type): string {
   if (val === undefined) return 'is required';
+  if (val instanceof NotASymbol) return `expected ${describeType(type)}, got ${describeValue(val.value)}`;
   return `expected ${describeType(type)}, got ${describeValue(val)}`;
 }
 
@@ -370,7 +464,7 @@ function describeType(type: avro.Type): string {
     const d = type as unknown as { precision: number; scale: number };
     return `a decimal string with at most ${d.precision} digits and ${d.scale} after the point`;
   }
-  if (name === 'enum') return `one of ${(type as avro.types.EnumType).symbols.map((s) => JSON.stringify(s)).join(', ')}`;
+  if (name === 'enum') return `one of ${symbolsOf(type).map((s) => JSON.stringify(jsName(s))).join(', ')}`;
   if (name === 'fixed') return `a Buffer of ${(type as avro.types.FixedType).size} bytes`;
   if (name === 'bytes') return 'a Buffer';
   if (name === 'int') return 'a 32-bit integer';
@@ -409,10 +503,14 @@ function mapArray(convert: Convert): Convert {
 function mapValues(convert: Convert): Convert {
   return (v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const out: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(v)) out[k] = convert(val);
+    const out: Obj = {};
+    for (const [k, val] of Object.entries(v)) define(out, k, convert(val));
     return out;
   };
+}
+
+function symbolsOf(type: avro.Type): string[] {
+  return (type as avro.types.EnumType).symbols as string[];
 }
 
 function unwrapLogical(type: avro.Type): avro.Type {
