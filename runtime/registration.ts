@@ -1,0 +1,168 @@
+// Applies a registration manifest (generated/registry.ts, or `kafkagen register`) to a
+// Confluent-compatible schema registry: references first, each subject's compatibility level
+// set, then its schema registered. Re-running changes nothing and says "unchanged".
+
+export interface RegistrationReference {
+  name: string;
+  subject: string;
+}
+
+export interface RegistrationSubject {
+  subject: string;
+  schemaType: 'AVRO' | 'JSON';
+  schema: string;
+  references: RegistrationReference[];
+  compatibility: string;
+}
+
+export interface RegistrationManifestData {
+  subjects: RegistrationSubject[];
+}
+
+export type RegistrationStatus = 'registered' | 'unchanged' | 'incompatible' | 'would register' | 'failed';
+
+export interface RegistrationRow {
+  subject: string;
+  version: number | undefined;
+  id: number | undefined;
+  status: RegistrationStatus;
+  /** The registry's own reason when a schema is refused. */
+  reason?: string;
+}
+
+export interface RegistrationOptions {
+  url: string;
+  dryRun?: boolean;
+  /** `user:password` for basic auth, or a bearer token. */
+  basicAuth?: string;
+  bearerToken?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+export class RegistryHttpError extends Error {
+  readonly code = 'REGISTRY_HTTP';
+  readonly retriable: boolean;
+  constructor(
+    readonly status: number,
+    readonly errorCode: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RegistryHttpError';
+    this.retriable = status >= 500 || status === 429;
+  }
+}
+
+/** Registers every subject of the manifest in order; stops at the first refusal. */
+export async function applyRegistration(manifest: RegistrationManifestData, opts: RegistrationOptions): Promise<RegistrationRow[]> {
+  const http = registryHttp(opts);
+  const rows: RegistrationRow[] = [];
+  const versions = new Map<string, number>(); // subject -> version registered in this run
+  for (const s of manifest.subjects) {
+    const references = s.references.map((r) => ({ name: r.name, subject: r.subject, version: versions.get(r.subject) }));
+    const body: Record<string, unknown> = { schema: s.schema };
+    if (s.schemaType !== 'AVRO') body.schemaType = s.schemaType;
+    if (references.length > 0) body.references = references;
+
+    const existing = await lookup(http, s.subject, body);
+    if (existing) {
+      versions.set(s.subject, existing.version);
+      rows.push({ subject: s.subject, version: existing.version, id: existing.id, status: 'unchanged' });
+      if (!opts.dryRun) await setCompatibility(http, s.subject, s.compatibility);
+      continue;
+    }
+    const verdict = await compatible(http, s.subject, body);
+    if (!verdict.ok) {
+      rows.push({ subject: s.subject, version: undefined, id: undefined, status: 'incompatible', reason: verdict.reason });
+      break;
+    }
+    if (opts.dryRun) {
+      rows.push({ subject: s.subject, version: undefined, id: undefined, status: 'would register' });
+      continue;
+    }
+    await setCompatibility(http, s.subject, s.compatibility);
+    try {
+      const { id } = (await http('POST', `/subjects/${encodeURIComponent(s.subject)}/versions`, body)) as { id: number };
+      const found = await lookup(http, s.subject, body);
+      versions.set(s.subject, found?.version ?? 1);
+      rows.push({ subject: s.subject, version: found?.version, id, status: 'registered' });
+    } catch (e) {
+      if (e instanceof RegistryHttpError && e.status === 409) {
+        rows.push({ subject: s.subject, version: undefined, id: undefined, status: 'incompatible', reason: e.message });
+        break;
+      }
+      throw e;
+    }
+  }
+  return rows;
+}
+
+/** A fixed-width table of rows, for the terminal. */
+export function formatRegistrationTable(rows: RegistrationRow[]): string {
+  const head = ['subject', 'version', 'id', 'status'];
+  const cells = rows.map((r) => [r.subject, r.version === undefined ? '-' : String(r.version), r.id === undefined ? '-' : String(r.id), r.status]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+  for (const r of rows) if (r.reason) out.push(`\n${r.subject}: ${r.reason}`);
+  return out.join('\n');
+}
+
+type Http = (method: string, path: string, body?: unknown) => Promise<unknown>;
+
+function registryHttp(opts: RegistrationOptions): Http {
+  const base = opts.url.replace(/\/+$/, '');
+  const doFetch = opts.fetch ?? fetch;
+  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE };
+  if (opts.basicAuth) headers.authorization = `Basic ${Buffer.from(opts.basicAuth).toString('base64')}`;
+  if (opts.bearerToken) headers.authorization = `Bearer ${opts.bearerToken}`;
+  return async (method, path, body) => {
+    const res = await doFetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
+    const text = await res.text();
+    const json = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const err = json as { error_code?: number; message?: string } | undefined;
+      throw new RegistryHttpError(res.status, err?.error_code, err?.message ?? `${method} ${path}: HTTP ${res.status}`);
+    }
+    return json;
+  };
+}
+
+async function lookup(http: Http, subject: string, body: Record<string, unknown>): Promise<{ id: number; version: number } | undefined> {
+  try {
+    return (await http('POST', `/subjects/${encodeURIComponent(subject)}`, body)) as { id: number; version: number };
+  } catch (e) {
+    if (e instanceof RegistryHttpError && e.status === 404) return undefined; // new subject or new schema
+    throw e;
+  }
+}
+
+async function compatible(http: Http, subject: string, body: Record<string, unknown>): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const r = (await http('POST', `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`, body)) as { is_compatible: boolean; messages?: string[] };
+    return r.is_compatible ? { ok: true } : { ok: false, reason: (r.messages ?? []).join('; ') || 'the registry refuses the schema as incompatible' };
+  } catch (e) {
+    if (e instanceof RegistryHttpError && e.status === 404) return { ok: true }; // nothing registered yet
+    throw e;
+  }
+}
+
+async function setCompatibility(http: Http, subject: string, level: string): Promise<void> {
+  await http('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}
