@@ -2,7 +2,7 @@
 // Loaders and emitters read this, never raw flags or the environment.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument, type Document } from 'yaml';
+import { isMap, parseDocument, type Document } from 'yaml';
 import { KafkagenError } from './errors.js';
 import { displayPath, lineOf } from './load/files.js';
 
@@ -76,10 +76,16 @@ function readCatalog(abs: string, cwd: string): CatalogSource {
   return { abs, display, text, doc, value: value as Record<string, unknown> };
 }
 
-/** Line of a JSON Pointer in the catalog (YAML or JSON), for error messages. */
+/** Line of a JSON Pointer in the catalog (YAML or JSON), for error messages: the key's line where there is one. */
 export function catalogLine(catalog: CatalogSource, pointer: string): number | undefined {
   const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   for (let n = segments.length; n >= 0; n--) {
+    const parent = catalog.doc.getIn(segments.slice(0, Math.max(0, n - 1)), true) as unknown;
+    if (n > 0 && isMap(parent)) {
+      const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === segments[n - 1]);
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return lineOf(catalog.text, range[0]);
+    }
     const node = catalog.doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
     if (node && typeof node === 'object' && node.range) return lineOf(catalog.text, node.range[0]);
   }

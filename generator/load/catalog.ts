@@ -88,10 +88,11 @@ function checkShape(catalog: CatalogSource): void {
   const e = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || (a.keyword === 'oneOf' ? 1 : -1))[0]!;
   const extra = e.keyword === 'additionalProperties' ? ` (${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)})` : '';
   const allowed = e.keyword === 'enum' ? `: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}` : '';
+  const pointer = e.keyword === 'additionalProperties' ? `${e.instancePath}/${pointerSegment((e.params as { additionalProperty: string }).additionalProperty)}` : e.instancePath;
   throw new KafkagenError(
     'CATALOG_INVALID',
     `${e.message ?? 'is invalid'}${extra}${allowed}`,
-    { file: catalog.display, pointer: e.instancePath, line: catalogLine(catalog, e.instancePath) },
+    { file: catalog.display, pointer, line: catalogLine(catalog, pointer) },
     'see generator/catalog.schema.json (point your editor at it with `# yaml-language-server: $schema=...`) or the catalog section of the README',
   );
 }

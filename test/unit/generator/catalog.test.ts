@@ -1,0 +1,106 @@
+// The catalog: defaults and overrides resolved once, every reference checked, and each
+// mistake reported with the catalog file, line, JSON path and the fix.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveContext } from '../../../generator/context.js';
+import { isKafkagenError, type KafkagenError } from '../../../generator/errors.js';
+import { loadCatalog } from '../../../generator/load/catalog.js';
+import type { Topic } from '../../../generator/model.js';
+import { loadAvro } from '../../support/schemas.js';
+
+const avro = {
+  'a.avsc': [
+    { type: 'record', name: 'com.x.Created', fields: [{ name: 'id', type: 'string' }, { name: 'n', type: 'int' }] },
+    { type: 'record', name: 'com.x.Deleted', fields: [{ name: 'id', type: 'string' }] },
+    { type: 'record', name: 'com.y.Created', fields: [{ name: 'id', type: 'string' }] },
+    { type: 'record', name: 'com.x.Key', fields: [{ name: 'k', type: 'string' }] },
+  ],
+};
+
+function load(yaml: string): Topic[] {
+  const { types, dir } = loadAvro(avro);
+  const file = path.join(dir, 'kafkagen.yaml');
+  writeFileSync(file, yaml);
+  const ctx = resolveContext({ cwd: dir, config: file });
+  return loadCatalog(ctx.catalog!, types);
+}
+
+function errorOf(yaml: string): KafkagenError {
+  try {
+    load(yaml);
+  } catch (e) {
+    if (isKafkagenError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a KafkagenError');
+}
+
+describe('catalog', () => {
+  it('applies defaults, per-topic overrides and templates', () => {
+    const [t] = load(`
+defaults:
+  compatibility: FULL
+  retry: { attempts: 3, jitter: 0 }
+  deadLetterTopic: 'dlq.{topic}'
+  consumerGroup: '{topic}-svc'
+topics:
+  x.events:
+    value: com.x.Created
+    key: { field: id }
+    retry: { maxBackoffMs: 500 }
+`);
+    expect(t).toMatchObject({
+      name: 'x.events',
+      format: 'avro',
+      events: [{ typeId: 'com.x.Created', name: 'Created' }],
+      key: { kind: 'field', field: 'id' },
+      compatibility: 'FULL',
+      subjectNaming: 'TopicNameStrategy',
+      retry: { attempts: 3, initialBackoffMs: 200, maxBackoffMs: 500, multiplier: 2, jitter: 0 },
+      deadLetterTopic: 'dlq.x.events',
+      consumerGroup: 'x.events-svc',
+    });
+  });
+
+  it('names the event types of a multi-event topic as the runtime tags them', () => {
+    const [t] = load(`
+topics:
+  x.events:
+    value: [com.x.Created, com.x.Deleted, com.y.Created]
+    key: { field: id }
+`);
+    expect(t!.events.map((e) => e.name)).toEqual(['com.x.Created', 'Deleted', 'com.y.Created']);
+  });
+
+  it('takes a key schema and the plain string key', () => {
+    const topics = load(`
+topics:
+  a: { value: com.x.Deleted, key: { schema: com.x.Key } }
+  b: { value: com.x.Deleted, key: string }
+  c: { value: com.x.Deleted }
+`);
+    expect(topics.map((t) => t.key)).toEqual([{ kind: 'schema', typeId: 'com.x.Key' }, { kind: 'string' }, { kind: 'string' }]);
+  });
+
+  const bad: Array<[string, string, string, string, number, RegExp, RegExp]> = [
+    ['a schema that does not exist', 'topics:\n  t:\n    value: com.x.Creatd\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /"com\.x\.Creatd" matches no schema/, /Avro full name/],
+    ['a near miss gets a suggestion', 'topics:\n  t:\n    value: com.z.Deleted\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /matches no schema/, /did you mean "com\.x\.Deleted"/],
+    ['a key field that is missing from one event type', 'topics:\n  t:\n    value: [com.x.Created, com.x.Key]\n    key: { field: id }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /key field "id" is not a field of com\.x\.Key/, /every event type of the topic needs it/],
+    ['a key field that is not a string', 'topics:\n  t:\n    value: com.x.Created\n    key: { field: n }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /must be a required, non-null string/, /key: \{ schema/],
+    ['a topic that breaks the naming rule', "topicNaming:\n  pattern: '^domain\\.[a-z]+\\.events$'\n  description: domain.<name>.events\ntopics:\n  Orders:\n    value: com.x.Created\n", 'CATALOG_TOPIC_NAME', '/topics/Orders', 5, /does not follow the naming rule .*\(domain\.<name>\.events\)/, /rename the topic/],
+    ['an unknown setting', 'topics:\n  t:\n    value: com.x.Created\n    retires: 3\n', 'CATALOG_INVALID', '/topics/t/retires', 4, /must NOT have additional properties \("retires"\)/, /catalog\.schema\.json/],
+    ['a bad compatibility level', 'defaults:\n  compatibility: SIDEWAYS\ntopics: {}\n', 'CATALOG_INVALID', '/defaults/compatibility', 2, /must be equal to one of the allowed values: BACKWARD, /, /catalog\.schema\.json/],
+    ['YAML that does not parse', 'topics:\n  t:\n    value: [com.x.Created\n', 'CATALOG_INVALID', '', 4, /not valid YAML/, /indentation and quoting/],
+  ];
+
+  it.each(bad)('%s', (_n, yaml, code, pointer, line, message, hint) => {
+    const e = errorOf(yaml);
+    expect(e.code).toBe(code);
+    if (code !== 'CATALOG_INVALID' || pointer !== '') expect(e.location.pointer).toBe(pointer);
+    expect(e.location.line).toBe(line);
+    expect(e.location.file).toMatch(/kafkagen\.yaml$/);
+    expect(e.message).toMatch(message);
+    expect(e.hint).toMatch(hint);
+  });
+});
