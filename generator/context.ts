@@ -5,6 +5,7 @@ import path from 'node:path';
 import { isMap, parseDocument, type Document } from 'yaml';
 import { KafkagenError } from './errors.js';
 import { displayPath, lineOf } from './load/files.js';
+import type { CompatibilityLevel } from './model.js';
 
 export interface GeneratorContext {
   cwd: string;
@@ -12,6 +13,8 @@ export interface GeneratorContext {
   outDir: string;
   runtimeImport: string;
   long: 'bigint' | 'number';
+  /** Compatibility level for subjects the catalog does not name (referenced schemas). */
+  defaultCompatibility: CompatibilityLevel;
   /** The catalog, when there is one (generation without a catalog makes types and validators only). */
   catalog?: CatalogSource;
 }
@@ -57,6 +60,7 @@ export function resolveContext(flags: ContextFlags): GeneratorContext {
     outDir: flags.out ? path.resolve(cwd, flags.out) : path.resolve(base, str('out') ?? 'generated'),
     runtimeImport: str('runtime') ?? DEFAULT_RUNTIME_IMPORT,
     long: types.long === 'number' ? 'number' : 'bigint',
+    defaultCompatibility: ((v.defaults as { compatibility?: CompatibilityLevel } | undefined)?.compatibility ?? 'BACKWARD'),
     catalog,
   };
 }

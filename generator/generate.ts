@@ -11,6 +11,8 @@ import { loadJsonSchemas } from './load/jsonschema.js';
 import { emitIndex } from './emit/index-file.js';
 import { emitJsonValidators } from './emit/json-validators.js';
 import { emitModule, runtimeSpecifier } from './emit/module.js';
+import { emitRegisterScript, emitRegistryJson } from './emit/registry-file.js';
+import { buildManifest } from './registration.js';
 import { typesWithDistinctInput } from './emit/types.js';
 import { applyOutput, type WriteSummary } from './write.js';
 
@@ -48,6 +50,10 @@ export function render(model: Model, ctx: GeneratorContext): Map<string, string>
     }
   }
   files.set('index.ts', emitIndex(model));
+  if (model.topics.length > 0) {
+    files.set('registry.json', emitRegistryJson(buildManifest(model, ctx.defaultCompatibility)));
+    files.set('register.ts', emitRegisterScript(runtimeSpecifier(ctx.runtimeImport, 'register')));
+  }
   return files;
 }
 

@@ -59,7 +59,7 @@ describe('unions', () => {
     { name: 'many', type: ['null', 'string', 'long', 'double'] },
     { name: 'outcome', type: outcome },
   ]);
-  const codec = createAvroType(schema);
+  const codec = createAvroType<Record<string, unknown>>(schema);
 
   it('holds plain branch values and tags records in multi-branch unions with $type', () => {
     const value = { opt: 'x', many: 3n, outcome: { $type: 'Fail', reason: 'scratch' } };
