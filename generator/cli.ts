@@ -5,7 +5,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveContext } from './context.js';
 import { isKafkagenError, KafkagenError } from './errors.js';
-import { generate } from './generate.js';
+import { buildModel, generate } from './generate.js';
+import { buildManifest } from './registration.js';
+import { applyRegistration, formatRegistrationTable, RegistryHttpError } from '../runtime/registration.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -25,10 +27,29 @@ Usage: kafkagen <command> [options]
 
 Commands:
   generate   write types, validators and clients for the schemas and catalog
+  register   register every topic's schemas (references first) with a schema registry
   help       show help for a command (kafkagen help generate)
 
 Run kafkagen <command> --help for a command's options.
 Exit codes: 0 ok, 1 check failed, 2 bad input.`;
+
+const REGISTER_HELP = `Usage: kafkagen register [--config FILE] [--registry URL] [--dry-run]
+
+Registers the schemas of every catalog topic with a Confluent-compatible schema registry:
+referenced schemas first, in dependency order, each subject's compatibility level set from
+the catalog. Re-running changes nothing ("unchanged"). Prints a table of subject, version,
+id and status.
+
+Options:
+  --config FILE    catalog file (default: ./kafkagen.yaml)
+  --registry URL   registry base URL (default: $SCHEMA_REGISTRY_URL), e.g.
+                   http://localhost:8081 or http://localhost:8081/apis/ccompat/v7
+  --dry-run        register nothing; report what would be registered
+  -h, --help       show this help
+
+Credentials: SCHEMA_REGISTRY_AUTH=user:password (basic) or SCHEMA_REGISTRY_TOKEN (bearer).
+Exit codes: 0 ok, 1 a schema was refused as incompatible (the registry's reason is printed)
+or the registry could not be reached, 2 bad input.`;
 
 const GENERATE_HELP = `Usage: kafkagen generate [--config FILE] [--schemas DIR --out DIR] [--check] [--watch]
 
@@ -60,6 +81,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return main([rest[0] ?? '--help', '--help'], io);
       case 'generate':
         return await generateCommand(rest, io);
+      case 'register':
+        return await registerCommand(rest, io);
       default:
         io.err(`kafkagen: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}`);
         return EXIT_BAD_INPUT;
@@ -138,4 +161,37 @@ function watchLoop(flags: { config?: string; schemas?: string; cwd: string }, ru
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+async function registerCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' }, registry: { type: 'string' }, 'dry-run': { type: 'boolean' } }, REGISTER_HELP);
+  if (values.help) {
+    io.out(REGISTER_HELP);
+    return EXIT_OK;
+  }
+  const url = (values.registry as string | undefined) ?? process.env.SCHEMA_REGISTRY_URL;
+  if (!url) throw new KafkagenError('USAGE', 'no schema registry given', {}, 'pass --registry URL or set SCHEMA_REGISTRY_URL');
+  const ctx = resolveContext({ config: values.config as string | undefined, cwd: io.cwd });
+  if (!ctx.catalog) throw new KafkagenError('CONFIG_NOT_FOUND', 'register needs a catalog', {}, 'create kafkagen.yaml or pass --config FILE');
+  const manifest = buildManifest(buildModel(ctx), ctx.defaultCompatibility);
+  let rows;
+  try {
+    rows = await applyRegistration(manifest, {
+      url,
+      dryRun: Boolean(values['dry-run']),
+      basicAuth: process.env.SCHEMA_REGISTRY_AUTH,
+      bearerToken: process.env.SCHEMA_REGISTRY_TOKEN,
+    });
+  } catch (e) {
+    const reason = e instanceof RegistryHttpError ? `the registry answered ${e.status}: ${e.message}` : `could not reach ${url}: ${(e as Error).message}`;
+    io.err(`kafkagen: register failed: ${reason}`);
+    return EXIT_FAILED;
+  }
+  io.out(formatRegistrationTable(rows));
+  const refused = rows.filter((r) => r.status === 'incompatible');
+  if (refused.length > 0) {
+    io.err(`kafkagen: ${refused.map((r) => r.subject).join(', ')} refused as incompatible`);
+    return EXIT_FAILED;
+  }
+  return EXIT_OK;
 }
