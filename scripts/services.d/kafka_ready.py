@@ -1,8 +1,14 @@
 """Exit 0 when a Kafka broker answers a metadata request, 1 otherwise.
 
-Used by scripts/services: `python kafka_ready.py BOOTSTRAP TIMEOUT_SECONDS`.
+Used by scripts/services:
+  python kafka_ready.py BOOTSTRAP TIMEOUT_SECONDS
+  python kafka_ready.py BOOTSTRAP TIMEOUT_SECONDS --coordinator
+With --coordinator it also waits until a group coordinator answers: the first FindCoordinator
+request makes the broker create __consumer_offsets, so the first consumer group of a test
+run does not meet "The group coordinator is not available".
 """
 import sys
+import time
 
 from confluent_kafka.admin import AdminClient
 
@@ -10,6 +16,7 @@ from confluent_kafka.admin import AdminClient
 def main() -> int:
     bootstrap = sys.argv[1]
     timeout = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
+    coordinator = "--coordinator" in sys.argv[3:]
     admin = AdminClient({
         "bootstrap.servers": bootstrap,
         "socket.timeout.ms": int(timeout * 1000),
@@ -25,6 +32,18 @@ def main() -> int:
     if not md.brokers:
         print("not ready: metadata without brokers", file=sys.stderr)
         return 1
+    if coordinator:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                admin.describe_consumer_groups(["kafkagen-services-warmup"])["kafkagen-services-warmup"].result(
+                    timeout=max(1.0, deadline - time.monotonic()))
+                break
+            except Exception as exc:  # COORDINATOR_NOT_AVAILABLE while __consumer_offsets is created
+                if time.monotonic() >= deadline:
+                    print(f"group coordinator not ready: {exc}", file=sys.stderr)
+                    return 1
+                time.sleep(0.5)
     print(",".join(f"{b.host}:{b.port}" for b in md.brokers.values()))
     return 0
 
