@@ -52,3 +52,25 @@ function formatMessage(message: string, loc: ErrorLocation, hint: string | undef
   const head = where ? `${where}${pointer}: ` : pointer ? `${pointer.trim()}: ` : '';
   return `${head}${message}${hint ? `\n  fix: ${hint}` : ''}`;
 }
+
+/** Candidates close to `wanted` (same last segment, or a small edit distance), best first. */
+export function closest(wanted: string, candidates: Iterable<string>, max = 3): string[] {
+  const last = (s: string) => s.slice(s.lastIndexOf('.') + 1).toLowerCase();
+  const w = last(wanted);
+  return [...candidates]
+    .map((c) => ({ c, d: last(c) === w ? 0 : editDistance(last(c), w) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(w.length / 4)))
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
+    .slice(0, max)
+    .map((x) => x.c);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -3,7 +3,7 @@
 // Names are resolved here, per the Avro specification (a bare name is qualified by the
 // enclosing namespace), and every schema the emitters see uses full names only.
 import { createAvroType, recordTags } from '../../runtime/avro.js';
-import { KafkagenError } from '../errors.js';
+import { closest, KafkagenError } from '../errors.js';
 import type { AvroInfo, FieldNode, NamedType, SchemaModule, TypeNode } from '../model.js';
 import { typeIdentifier } from '../names.js';
 import { type SchemaFile, lineOfPointer, modulePath, readJsonFile } from './files.js';
@@ -206,8 +206,7 @@ class Builder {
   private resolveName(name: string, ns: string, d: Definition, pointer: string): string {
     const full = qualify(name, undefined, ns).fullName;
     if (this.defs.has(full)) return full;
-    const short = name.slice(name.lastIndexOf('.') + 1);
-    const candidates = [...this.defs.keys()].filter((k) => k.endsWith(`.${short}`) || k === short);
+    const candidates = closest(name, this.defs.keys());
     const hint = candidates.length > 0 ? `did you mean ${candidates.map((c) => JSON.stringify(c)).join(' or ')}? Use the full name` : `define ${full} in an .avsc file under the schemas folder, or fix the spelling`;
     throw located('TYPE_UNKNOWN', `unknown type name ${JSON.stringify(name)} (resolved as ${full})`, d.file, d.text, pointer, hint);
   }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { recordTags } from '../../runtime/avro.js';
 import { type CatalogSource, catalogLine } from '../context.js';
-import { KafkagenError, type KafkagenErrorCode } from '../errors.js';
+import { closest, KafkagenError, type KafkagenErrorCode } from '../errors.js';
 import type { CompatibilityLevel, NamedType, RetryPolicy, SubjectNaming, Topic, TopicEvent, TopicKey, TypeNode } from '../model.js';
 import { pointerSegment } from '../../runtime/validation.js';
 
@@ -102,8 +102,7 @@ function resolveRef(ref: string, types: Map<string, NamedType>, fail: (message: 
   const id = isJson ? (ref.includes('#') ? ref : `${ref}#`) : ref;
   const found = types.get(id);
   if (found) return found;
-  const wanted = isJson ? ref.split('#')[0]! : ref.slice(ref.lastIndexOf('.') + 1);
-  const near = [...types.keys()].filter((k) => k.includes(wanted)).slice(0, 3);
+  const near = isJson ? [...types.keys()].filter((k) => k.includes(ref.split('#')[0]!.split('/').pop()!)).slice(0, 3) : closest(ref, [...types.keys()].filter((k) => !k.includes('#')));
   return fail(
     `${JSON.stringify(ref)} matches no schema`,
     near.length > 0 ? `did you mean ${near.map((n) => JSON.stringify(n.endsWith('#') ? n.slice(0, -1) : n)).join(' or ')}?` : isJson ? 'give the JSON Schema file path relative to the schemas folder' : 'give the Avro full name (namespace.Name) of a record in the schemas folder',

@@ -84,7 +84,7 @@ topics:
   });
 
   const bad: Array<[string, string, string, string, number, RegExp, RegExp]> = [
-    ['a schema that does not exist', 'topics:\n  t:\n    value: com.x.Creatd\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /"com\.x\.Creatd" matches no schema/, /Avro full name/],
+    ['a schema that does not exist', 'topics:\n  t:\n    value: com.x.Creatd\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /"com\.x\.Creatd" matches no schema/, /did you mean "com\.x\.Created"/],
     ['a near miss gets a suggestion', 'topics:\n  t:\n    value: com.z.Deleted\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /matches no schema/, /did you mean "com\.x\.Deleted"/],
     ['a key field that is missing from one event type', 'topics:\n  t:\n    value: [com.x.Created, com.x.Key]\n    key: { field: id }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /key field "id" is not a field of com\.x\.Key/, /every event type of the topic needs it/],
     ['a key field that is not a string', 'topics:\n  t:\n    value: com.x.Created\n    key: { field: n }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /must be a required, non-null string/, /key: \{ schema/],
