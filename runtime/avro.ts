@@ -250,12 +250,17 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
 
   validate(value: unknown): ValidationResult<TInput> {
     const issues: ValidationIssue[] = [];
-    const wrapped = this.toWrapped(value);
-    this.type.isValid(wrapped, {
-      errorHook: (path: string[], val: unknown, type: avro.Type) => {
-        issues.push({ path: toPointer(taggedPath(this.type, path)), message: describeMismatch(val, type) });
-      },
-    });
+    try {
+      const wrapped = this.toWrapped(value);
+      this.type.isValid(wrapped, {
+        errorHook: (path: string[], val: unknown, type: avro.Type) => {
+          issues.push({ path: toPointer(taggedPath(this.type, path)), message: describeMismatch(val, type) });
+        },
+      });
+    } catch (e) {
+      // avsc's checks assume JSON-like values (a Symbol makes `x | 0` throw): still an answer.
+      issues.push({ path: '', message: `cannot be checked against ${this.type.name ?? this.type.typeName}: ${(e as Error).message}` });
+    }
     return issues.length === 0 ? { ok: true, value: value as TInput } : { ok: false, errors: issues };
   }
 

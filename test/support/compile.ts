@@ -12,8 +12,10 @@ export function strictDiagnostics(files: string[]): string[] {
       strict: true,
       noEmit: true,
       target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      // ts-morph's host does not report package.json "type", so NodeNext would treat files as
+      // CommonJS; ES2022 + Bundler resolves the same '.js' specifiers as ESM.
+      module: ts.ModuleKind.ES2022,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
       skipLibCheck: true,
       types: ['node'],
       typeRoots: [path.join(repo, 'node_modules/@types')],
