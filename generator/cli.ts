@@ -7,7 +7,8 @@ import { resolveContext } from './context.js';
 import { isKafkagenError, KafkagenError } from './errors.js';
 import { buildModel, generate } from './generate.js';
 import { buildManifest } from './registration.js';
-import { applyRegistration, formatRegistrationTable, RegistryHttpError } from '../runtime/registration.js';
+import { applyRegistration, formatRegistrationTable } from '../runtime/registration.js';
+import { RegistryHttpError } from '../runtime/registry.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

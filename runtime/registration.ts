@@ -1,6 +1,7 @@
 // Applies a registration manifest (generated/registry.ts, or `kafkagen register`) to a
 // Confluent-compatible schema registry: references first, each subject's compatibility level
 // set, then its schema registered. Re-running changes nothing and says "unchanged".
+import { type RegistryHttp, RegistryHttpError, registryHttp } from './registry.js';
 
 export interface RegistrationReference {
   name: string;
@@ -40,25 +41,9 @@ export interface RegistrationOptions {
   fetch?: typeof fetch;
 }
 
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
-
-export class RegistryHttpError extends Error {
-  readonly code = 'REGISTRY_HTTP';
-  readonly retriable: boolean;
-  constructor(
-    readonly status: number,
-    readonly errorCode: number | undefined,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RegistryHttpError';
-    this.retriable = status >= 500 || status === 429;
-  }
-}
-
 /** Registers every subject of the manifest in order; stops at the first refusal. */
 export async function applyRegistration(manifest: RegistrationManifestData, opts: RegistrationOptions): Promise<RegistrationRow[]> {
-  const http = registryHttp(opts);
+  const http = registryHttp({ url: opts.url, basicAuth: opts.basicAuth, bearerToken: opts.bearerToken, timeoutMs: opts.timeoutMs }, opts.fetch);
   const rows: RegistrationRow[] = [];
   const versions = new Map<string, number>(); // subject -> version registered in this run
   for (const s of manifest.subjects) {
@@ -111,30 +96,7 @@ export function formatRegistrationTable(rows: RegistrationRow[]): string {
   return out.join('\n');
 }
 
-type Http = (method: string, path: string, body?: unknown) => Promise<unknown>;
-
-function registryHttp(opts: RegistrationOptions): Http {
-  const base = opts.url.replace(/\/+$/, '');
-  const doFetch = opts.fetch ?? fetch;
-  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE };
-  if (opts.basicAuth) headers.authorization = `Basic ${Buffer.from(opts.basicAuth).toString('base64')}`;
-  if (opts.bearerToken) headers.authorization = `Bearer ${opts.bearerToken}`;
-  return async (method, path, body) => {
-    const res = await doFetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-    });
-    const text = await res.text();
-    const json = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      const err = json as { error_code?: number; message?: string } | undefined;
-      throw new RegistryHttpError(res.status, err?.error_code, err?.message ?? `${method} ${path}: HTTP ${res.status}`);
-    }
-    return json;
-  };
-}
+type Http = RegistryHttp;
 
 async function lookup(http: Http, subject: string, body: Record<string, unknown>): Promise<{ id: number; version: number } | undefined> {
   try {
@@ -157,12 +119,4 @@ async function compatible(http: Http, subject: string, body: Record<string, unkn
 
 async function setCompatibility(http: Http, subject: string, level: string): Promise<void> {
   await http('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { message: text };
-  }
 }
