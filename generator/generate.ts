@@ -12,7 +12,8 @@ import { emitIndex } from './emit/index-file.js';
 import { emitJsonValidators } from './emit/json-validators.js';
 import { emitModule, runtimeSpecifier } from './emit/module.js';
 import { emitRegisterScript, emitRegistryJson } from './emit/registry-file.js';
-import { buildManifest } from './registration.js';
+import { planRegistration } from './registration.js';
+import { checkTopicNames, emitTopic, topicModulePath } from './emit/topic.js';
 import { typesWithDistinctInput } from './emit/types.js';
 import { applyOutput, type WriteSummary } from './write.js';
 
@@ -51,7 +52,10 @@ export function render(model: Model, ctx: GeneratorContext): Map<string, string>
   }
   files.set('index.ts', emitIndex(model));
   if (model.topics.length > 0) {
-    files.set('registry.json', emitRegistryJson(buildManifest(model, ctx.defaultCompatibility)));
+    checkTopicNames(model.topics);
+    const plan = planRegistration(model, ctx.defaultCompatibility);
+    for (const t of model.topics) files.set(`${topicModulePath(t)}.ts`, emitTopic(t, model, plan.bindings.get(t.name)!, opts));
+    files.set('registry.json', emitRegistryJson(plan.manifest));
     files.set('register.ts', emitRegisterScript(runtimeSpecifier(ctx.runtimeImport, 'register')));
   }
   return files;

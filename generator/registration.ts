@@ -38,34 +38,51 @@ export function subjectName(topic: Topic, role: 'value' | 'key', recordName: str
   }
 }
 
+/** The subject each of a topic's event types (and union, and key) is written under. */
+export interface TopicBindings {
+  events: ManifestSubject[];
+  union?: ManifestSubject;
+  key?: ManifestSubject;
+}
+
 export function buildManifest(model: Model, defaultCompatibility: CompatibilityLevel = 'BACKWARD'): RegistrationManifest {
+  return planRegistration(model, defaultCompatibility).manifest;
+}
+
+export function planRegistration(model: Model, defaultCompatibility: CompatibilityLevel = 'BACKWARD'): { manifest: RegistrationManifest; bindings: Map<string, TopicBindings> } {
   const out = new Map<string, ManifestSubject>();
-  const add = (s: ManifestSubject): void => {
+  const add = (s: ManifestSubject): ManifestSubject => {
     const existing = out.get(s.subject);
     if (existing) {
       for (const t of s.topics) if (!existing.topics.includes(t)) existing.topics.push(t);
-      return;
+      return existing;
     }
     out.set(s.subject, s);
+    return s;
   };
   const referenceOf = (t: NamedType): ManifestReference => addReferenceTree(t, model, add, defaultCompatibility);
+  const bindings = new Map<string, TopicBindings>();
 
   for (const topic of model.topics) {
     const events = topic.events.map((e) => model.types.get(e.typeId)!);
     const recordSubjects = topic.subjectNaming !== 'TopicNameStrategy';
+    const b: TopicBindings = { events: [] };
     if (recordSubjects) {
-      for (const t of events) add(subjectFor(t, subjectName(topic, 'value', recordNameOf(t)), topic, 'value', model, referenceOf));
+      b.events = events.map((t) => add(subjectFor(t, subjectName(topic, 'value', recordNameOf(t)), topic, 'value', model, referenceOf)));
     } else if (events.length === 1) {
-      add(subjectFor(events[0]!, subjectName(topic, 'value', undefined), topic, 'value', model, referenceOf));
+      b.events = [add(subjectFor(events[0]!, subjectName(topic, 'value', undefined), topic, 'value', model, referenceOf))];
     } else {
-      add(unionSubject(events, subjectName(topic, 'value', undefined), topic, referenceOf));
+      // Each event type is a referenced subject of its own; the topic's subject is the union.
+      b.union = add(unionSubject(events, subjectName(topic, 'value', undefined), topic, referenceOf));
+      b.events = events.map((t) => out.get(referenceOf(t).subject)!);
     }
     if (topic.key.kind === 'schema') {
       const keyType = model.types.get(topic.key.typeId)!;
-      add(subjectFor(keyType, subjectName(topic, 'key', recordSubjects ? recordNameOf(keyType) : undefined), topic, 'key', model, referenceOf));
+      b.key = add(subjectFor(keyType, subjectName(topic, 'key', recordSubjects ? recordNameOf(keyType) : undefined), topic, 'key', model, referenceOf));
     }
+    bindings.set(topic.name, b);
   }
-  return { subjects: [...out.values()] };
+  return { manifest: { subjects: [...out.values()] }, bindings };
 }
 
 function recordNameOf(t: NamedType): string {
@@ -109,7 +126,7 @@ function unionSubject(events: NamedType[], subject: string, topic: Topic, refere
 }
 
 /** Registers a referenced type (and, first, everything it references) as its own subject. */
-function addReferenceTree(t: NamedType, model: Model, add: (s: ManifestSubject) => void, compatibility: CompatibilityLevel, seen = new Set<string>()): ManifestReference {
+function addReferenceTree(t: NamedType, model: Model, add: (s: ManifestSubject) => unknown, compatibility: CompatibilityLevel, seen = new Set<string>()): ManifestReference {
   if (t.format === 'avro') {
     const name = t.avro!.fullName;
     if (!seen.has(name)) {
@@ -129,7 +146,7 @@ function jsonReference(doc: JsonDocument, model: Model, referenceOf: (t: NamedTy
   return anyType ? referenceOf(anyType) : { name: doc.id, subject: doc.file };
 }
 
-function jsonDocumentReference(doc: JsonDocument, model: Model, add: (s: ManifestSubject) => void, compatibility: CompatibilityLevel, seen: Set<string>): ManifestReference {
+function jsonDocumentReference(doc: JsonDocument, model: Model, add: (s: ManifestSubject) => unknown, compatibility: CompatibilityLevel, seen: Set<string>): ManifestReference {
   const subject = doc.file.replace(/^.*?schemas\//, '');
   if (!seen.has(doc.id)) {
     seen.add(doc.id);

@@ -3,6 +3,7 @@ import type { Model } from '../model.js';
 import { stringLiteral, typeIdentifier } from '../names.js';
 import { header } from './header.js';
 import { exportedNames } from './module.js';
+import { topicModulePath } from './topic.js';
 
 export function emitIndex(model: Model): string {
   const modules = model.modules.filter((m) => m.types.length > 0);
@@ -16,5 +17,7 @@ export function emitIndex(model: Model): string {
     const spec = stringLiteral(`./${m.path}.js`);
     lines.push(clashes ? `export * as ${typeIdentifier(m.path)} from ${spec};` : `export * from ${spec};`);
   }
+  // Topic modules: class and descriptor names come from topic names, which are unique.
+  for (const t of model.topics) lines.push(`export * from ${stringLiteral(`./${topicModulePath(t)}.js`)};`);
   return `${lines.join('\n')}\n`;
 }
