@@ -1,3 +1,4 @@
+/// <reference path="./kafkajs-snappy.d.ts" />
 // The kafkajs transport. kafkajs is no longer maintained; it stays behind this file only.
 import { CompressionCodecs, CompressionTypes, type Consumer, Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
