@@ -59,6 +59,10 @@ export async function applyRegistration(manifest: RegistrationManifestData, opts
       if (!opts.dryRun) await setCompatibility(http, s.subject, s.compatibility);
       continue;
     }
+    // The catalog's level must govern the check below; a registry may refuse a level for a
+    // subject that has no version yet (Apicurio does), so new subjects get it right after.
+    const known = await subjectExists(http, s.subject);
+    if (known && !opts.dryRun) await setCompatibility(http, s.subject, s.compatibility);
     const verdict = await compatible(http, s.subject, body);
     if (!verdict.ok) {
       rows.push({ subject: s.subject, version: undefined, id: undefined, status: 'incompatible', reason: verdict.reason });
@@ -68,11 +72,11 @@ export async function applyRegistration(manifest: RegistrationManifestData, opts
       rows.push({ subject: s.subject, version: undefined, id: undefined, status: 'would register' });
       continue;
     }
-    await setCompatibility(http, s.subject, s.compatibility);
     try {
       const { id } = (await http('POST', `/subjects/${encodeURIComponent(s.subject)}/versions`, body)) as { id: number };
       const found = await lookup(http, s.subject, body);
       versions.set(s.subject, found?.version ?? 1);
+      if (!known) await setCompatibility(http, s.subject, s.compatibility);
       rows.push({ subject: s.subject, version: found?.version, id, status: 'registered' });
     } catch (e) {
       if (e instanceof RegistryHttpError && e.status === 409) {
@@ -113,6 +117,16 @@ async function compatible(http: Http, subject: string, body: Record<string, unkn
     return r.is_compatible ? { ok: true } : { ok: false, reason: (r.messages ?? []).join('; ') || 'the registry refuses the schema as incompatible' };
   } catch (e) {
     if (e instanceof RegistryHttpError && e.status === 404) return { ok: true }; // nothing registered yet
+    throw e;
+  }
+}
+
+async function subjectExists(http: Http, subject: string): Promise<boolean> {
+  try {
+    const versions = (await http('GET', `/subjects/${encodeURIComponent(subject)}/versions`)) as unknown[];
+    return versions.length > 0;
+  } catch (e) {
+    if (e instanceof RegistryHttpError && e.status === 404) return false;
     throw e;
   }
 }
