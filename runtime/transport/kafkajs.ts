@@ -1,10 +1,13 @@
 /// <reference path="./kafkajs-snappy.d.ts" />
 // The kafkajs transport. kafkajs is no longer maintained; it stays behind this file only.
-import { CompressionCodecs, CompressionTypes, type Consumer, Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
+import kafkajs, { type Consumer, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
 import type { ClientConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ConsumerSettings, IncomingRecord, ProducerSettings, Transport, TransportAdmin, TransportConsumer, TransportProducer } from './types.js';
+
+// kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
+const { CompressionCodecs, CompressionTypes, Kafka, logLevel } = kafkajs;
 
 // kafkajs ships gzip only; snappy (what the hand-written layers in the seeds used) comes from a codec package.
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;

@@ -1,0 +1,18 @@
+// A consumer in a child process, for the graceful-shutdown test: handles records slowly,
+// appends each handled offset to a file, and stops gracefully on SIGTERM.
+import { appendFileSync } from 'node:fs';
+import { KafkaClient } from '../../runtime/client.js';
+import { silentLogger } from '../../runtime/logger.js';
+import { avroTopic, orderSchema } from './descriptors.js';
+
+const [topic, groupId, out] = process.argv.slice(2) as [string, string, string];
+const client = new KafkaClient({ brokers: process.env.KAFKA_BROKERS!.split(','), registry: { url: process.env.SCHEMA_REGISTRY_URL! }, logger: silentLogger });
+const consumer = client.consume<{ n: number }>(avroTopic(topic, orderSchema), async (event, ctx) => {
+  await new Promise((r) => setTimeout(r, 20));
+  appendFileSync(out, `${ctx.offset} ${event.n}\n`);
+}, { groupId, fromBeginning: true, shutdownTimeoutMs: 10_000 });
+consumer.stopOnSignals((error) => {
+  void client.close().then(() => process.exit(error ? 1 : 0));
+});
+await consumer.start();
+process.stdout.write('started\n');
