@@ -33,7 +33,10 @@ export function runtimeSpecifier(runtimeImport: string, module: string): string 
 
 /** A relative import specifier from a module folder (under out) to a target (relative to out). */
 export function relativeSpecifier(fromDir: string, target: string): string {
-  const rel = path.posix.relative(fromDir, target);
+  // Both are relative to the output folder; path.posix.relative would resolve them against
+  // the process's cwd, and a target above it ('../../runtime') would be clamped at '/'.
+  const root = `/${'_/'.repeat(32)}out`;
+  const rel = path.posix.relative(path.posix.join(root, fromDir), path.posix.join(root, target));
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
