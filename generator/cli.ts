@@ -7,6 +7,7 @@ import { resolveContext } from './context.js';
 import { isKafkagenError, KafkagenError } from './errors.js';
 import { buildModel, generate } from './generate.js';
 import { buildManifest } from './registration.js';
+import { consumeCommand, produceCommand } from './commands/kcat.js';
 import { applyRegistration, formatRegistrationTable } from '../runtime/registration.js';
 import { RegistryHttpError } from '../runtime/registry.js';
 
@@ -29,6 +30,8 @@ Usage: kafkagen <command> [options]
 Commands:
   generate   write types, validators and clients for the schemas and catalog
   register   register every topic's schemas (references first) with a schema registry
+  produce    validate and send events from a JSON file to a catalog topic
+  consume    read a catalog topic and print decoded events as JSON lines
   help       show help for a command (kafkagen help generate)
 
 Run kafkagen <command> --help for a command's options.
@@ -51,6 +54,43 @@ Options:
 Credentials: SCHEMA_REGISTRY_AUTH=user:password (basic) or SCHEMA_REGISTRY_TOKEN (bearer).
 Exit codes: 0 ok, 1 a schema was refused as incompatible (the registry's reason is printed)
 or the registry could not be reached, 2 bad input.`;
+
+const PRODUCE_HELP = `Usage: kafkagen produce --topic TOPIC --file FILE [--key KEY] [--config FILE]
+
+Validates events against the topic's schema (from the catalog) and sends them, encoded in
+the Confluent wire format, with kafkagen's headers. FILE holds one JSON event, a JSON array,
+or one event per line ('-' reads stdin). Avro values are written as plain JSON: timestamps as
+ISO strings, longs as numbers or strings, bytes as base64, union records with "$type".
+
+Options:
+  --topic TOPIC     a topic of the catalog
+  --file FILE       the events
+  --key KEY         record key (for topics keyed by the caller)
+  --config FILE     catalog (default ./kafkagen.yaml)
+  --brokers LIST    default $KAFKA_BROKERS
+  --registry URL    default $SCHEMA_REGISTRY_URL
+  -h, --help        show this help
+
+Exit codes: 0 sent, 1 Kafka or registry failure, 2 bad input (an invalid event is not sent).`;
+
+const CONSUME_HELP = `Usage: kafkagen consume --topic TOPIC [--from-beginning] [--max N] [--group ID] [--timeout MS]
+
+Reads a catalog topic, decodes each record with the registry (any schema version the topic's
+schema can read) and prints one JSON line per record: topic, partition, offset, key,
+eventType, timestamp, value. Uses a throwaway consumer group unless --group is given.
+
+Options:
+  --topic TOPIC      a topic of the catalog
+  --from-beginning   start at the earliest offset (default: only new records)
+  --max N            stop after N records (exit 1 if fewer arrived before --timeout)
+  --group ID         consumer group (commits offsets in that group)
+  --timeout MS       stop after this long
+  --config FILE      catalog (default ./kafkagen.yaml)
+  --brokers LIST     default $KAFKA_BROKERS
+  --registry URL     default $SCHEMA_REGISTRY_URL
+  -h, --help         show this help
+
+Exit codes: 0 ok, 1 fewer than --max records, 2 bad input.`;
 
 const GENERATE_HELP = `Usage: kafkagen generate [--config FILE] [--schemas DIR --out DIR] [--check] [--watch]
 
@@ -84,6 +124,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await generateCommand(rest, io);
       case 'register':
         return await registerCommand(rest, io);
+      case 'produce':
+        return await produceCli(rest, io);
+      case 'consume':
+        return await consumeCli(rest, io);
       default:
         io.err(`kafkagen: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}`);
         return EXIT_BAD_INPUT;
@@ -195,4 +239,32 @@ async function registerCommand(args: string[], io: Io): Promise<number> {
     return EXIT_FAILED;
   }
   return EXIT_OK;
+}
+
+const KCAT_OPTIONS = { topic: { type: 'string' }, config: { type: 'string' }, registry: { type: 'string' }, brokers: { type: 'string' } } as const;
+
+async function produceCli(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { ...KCAT_OPTIONS, file: { type: 'string' }, key: { type: 'string' } }, PRODUCE_HELP);
+  if (values.help) {
+    io.out(PRODUCE_HELP);
+    return EXIT_OK;
+  }
+  if (!values.topic || !values.file) throw new KafkagenError('USAGE', 'produce needs --topic and --file', {}, `see kafkagen produce --help`);
+  return produceCommand({ topic: values.topic as string, file: values.file as string, key: values.key as string | undefined, config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
+}
+
+async function consumeCli(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { ...KCAT_OPTIONS, 'from-beginning': { type: 'boolean' }, max: { type: 'string' }, group: { type: 'string' }, timeout: { type: 'string' } }, CONSUME_HELP);
+  if (values.help) {
+    io.out(CONSUME_HELP);
+    return EXIT_OK;
+  }
+  if (!values.topic) throw new KafkagenError('USAGE', 'consume needs --topic', {}, 'see kafkagen consume --help');
+  const num = (v: unknown, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new KafkagenError('USAGE', `--${name} must be a whole number`, {}, `e.g. --${name} 10`);
+    return n;
+  };
+  return consumeCommand({ topic: values.topic as string, fromBeginning: Boolean(values['from-beginning']), max: num(values.max, 'max'), group: values.group as string | undefined, timeoutMs: num(values.timeout, 'timeout'), config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
 }

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import addFormats from 'ajv-formats';
 import ts from 'typescript';
-import type { SchemaModule } from '../model.js';
+import type { JsonDocument, SchemaModule } from '../model.js';
 import { stringLiteral } from '../names.js';
 import { header } from './header.js';
 
@@ -14,10 +14,7 @@ const draft07 = require('ajv/dist/refs/json-schema-draft-07.json') as object;
 
 export function emitJsonValidators(module: SchemaModule, opts: { runtimeImport: string }): { js: string; dts: string } {
   // One instance per module: it holds exactly the documents this module's schemas reach.
-  const ajv = new Ajv2020({ code: { source: true, esm: true, lines: false }, allErrors: true, strict: false, allowUnionTypes: true });
-  ajv.addMetaSchema(draft07);
-  addFormats.default(ajv);
-  for (const doc of module.jsonDocuments ?? []) ajv.addSchema(withoutMeta(doc.schema) as object, doc.id);
+  const ajv = jsonSchemaAjv(module.jsonDocuments ?? [], true);
   const exports: Record<string, string> = {};
   for (const t of module.types) exports[`validate${t.name}`] = t.json!.ref;
   const code = standaloneCode.default(ajv, exports);
@@ -25,6 +22,20 @@ export function emitJsonValidators(module: SchemaModule, opts: { runtimeImport: 
   const names = Object.keys(exports);
   const dts = `${header(module.sourceFile)}import type { AjvValidateFunction } from ${stringLiteral(opts.runtimeImport)};\n\n${names.map((n) => `export declare const ${n}: AjvValidateFunction;`).join('\n')}\n`;
   return { js, dts };
+}
+
+/** An ajv instance holding `documents` (draft-07 and 2020-12 alike), optionally emitting standalone code. */
+export function jsonSchemaAjv(documents: JsonDocument[], standalone = false): Ajv2020 {
+  const ajv = new Ajv2020({ ...(standalone ? { code: { source: true, esm: true, lines: false } } : {}), allErrors: true, strict: false, allowUnionTypes: true });
+  ajv.addMetaSchema(draft07);
+  addFormats.default(ajv);
+  const seen = new Set<string>();
+  for (const doc of documents) {
+    if (seen.has(doc.id)) continue;
+    seen.add(doc.id);
+    ajv.addSchema(withoutMeta(doc.schema) as object, doc.id);
+  }
+  return ajv;
 }
 
 // The document's own `$schema` picks the draft in ajv; all drafts share one instance here,
