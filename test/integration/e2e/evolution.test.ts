@@ -33,7 +33,7 @@ describe('schema evolution through generated clients', () => {
     expect((await applyRegistration(v1.manifest, { url: registryUrl() })).map((r) => r.status)).toEqual(['registered']);
     const client = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, logger: silentLogger });
     clients.push(client);
-    const descriptor = Object.values(v1.mod).find((v) => typeof v === 'object' && v !== null && 'events' in v) as { topic: string };
+    const descriptor = Object.values(v1.mod).find((v) => typeof v === 'object' && v !== null && 'events' in v) as unknown as { topic: string };
     await client.ensureTopics([descriptor as never]);
     const Producer = Object.entries(v1.mod).find(([n]) => n.endsWith('Producer'))![1] as new (c: KafkaClient) => { send(e: unknown): Promise<unknown> };
     await new Producer(client).send({ id: 's1', weight_g: 1200 });

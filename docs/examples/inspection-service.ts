@@ -1,0 +1,48 @@
+// A small service on the generated clients of the example domain: it publishes inspection
+// results and reacts to them. One KafkaClient holds every connection. Compiled under
+// strict by test/unit/generator/examples.test.ts, so this example cannot rot.
+import { randomUUID } from 'node:crypto';
+import { KafkaClient } from '../../runtime/index.js';
+import { ChipqualityInspectionEventsConsumer, ChipqualityInspectionEventsProducer } from '../../generated/index.js';
+
+export async function main(): Promise<void> {
+  // KAFKA_BROKERS, SCHEMA_REGISTRY_URL, KAFKA_CLIENT_ID, SASL/TLS and KAFKA_TOPIC_PREFIX from the environment.
+  await using client = KafkaClient.fromEnv({ clientId: 'inspection-svc' });
+
+  const inspections = new ChipqualityInspectionEventsProducer(client);
+  await inspections.send(
+    {
+      $type: 'InspectionCompleted', // one of the topic's six event types; the union narrows on it
+      metadata: { event_id: randomUUID(), occurred_at: new Date(), source: 'inspection-svc' }, // defaults fill the rest
+      inspection_id: 'INS-001',
+      completed_at: new Date(),
+      duration_ms: 5_400n, // Avro long: bigint, never silently rounded
+      defect_count: 0,
+      yield_pct: 99.2,
+      outcome: { $type: 'PassOutcome', grade: 'PREMIUM' },
+    },
+    { correlationId: 'req-42', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+  );
+
+  // Handlers per event type; retries, dead-lettering and commits come from the catalog's policy.
+  const consumer = new ChipqualityInspectionEventsConsumer(client, {
+    InspectionCompleted: async (event, ctx) => {
+      switch (event.outcome.$type) {
+        case 'PassOutcome':
+          console.log(`${event.inspection_id} passed as ${event.outcome.grade} (${ctx.topic}@${ctx.offset})`);
+          break;
+        case 'FailOutcome':
+          if (event.outcome.defect_ids.length === 0) ctx.deadLetter('a failed inspection must name its defects');
+          break;
+        case 'ReworkOutcome':
+          console.log(`rework at ${event.outcome.rework_step}, at most ${event.outcome.max_attempts} times`);
+          break;
+      }
+    },
+    DefectDetected: async (event) => {
+      console.log(`defect ${event.defect_class} on ${event.chip.chip_id}`);
+    },
+  });
+  consumer.stopOnSignals(() => process.exit(0)); // SIGTERM: finish in-flight handlers, commit, disconnect
+  await consumer.start();
+}
