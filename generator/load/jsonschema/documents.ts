@@ -58,6 +58,8 @@ export function readDocuments(files: SchemaFile[]): Doc[] {
   const anchors = new Map<string, Target>();
   const byPath = new Map<string, Doc>();
   const pending: PendingRef[] = [];
+  const visited = new Map<Doc, Set<string>>();
+  const ctx: WalkContext = { resources, anchors, pending, visited };
 
   for (const file of files) {
     const { value: schema, text } = readJsonFile(file);
@@ -72,15 +74,25 @@ export function readDocuments(files: SchemaFile[]): Doc[] {
     addResource(resources, id, { doc, pointer: '' }, where, '/$id');
     byPath.set(pathId, doc);
     docs.push(doc);
-    walk(doc, schema, '', id, resources, anchors, pending);
+    visited.set(doc, new Set());
+    walk(doc, schema, '', id, ctx);
     const problem = metaSchemaProblem(schema, draft);
     if (problem) {
       throw located('SCHEMA_INVALID', `not a valid ${draft} schema: ${problem.pointer || '/'} ${problem.message}`, where, problem.pointer, `see the ${draft} meta-schema (${META_URI[draft]}) for what this keyword accepts`);
     }
   }
 
-  for (const p of pending) {
+  // `pending` grows when a $ref points into a place no schema keyword reaches (walked then).
+  for (let i = 0; i < pending.length; i++) {
+    const p = pending[i]!;
     const target = resolveRef(p, resources, anchors, byPath, docs);
+    if (!visited.get(target.doc)!.has(target.pointer)) {
+      const value = resolvePointer(target.doc.schema, target.pointer);
+      if (!isObj(value) && typeof value !== 'boolean') {
+        throw located('REF_UNRESOLVED', `$ref ${JSON.stringify(p.ref)} points at ${describe(value)} in ${target.doc.file.display}, which is not a schema`, p.doc, `${p.pointer}/$ref`, 'point it at a schema, e.g. an entry of $defs');
+      }
+      walk(target.doc, value, target.pointer, target.doc.id, ctx);
+    }
     p.doc.refs.set(p.pointer, target);
     if (target.doc !== p.doc && !p.doc.deps.includes(target.doc)) p.doc.deps.push(target.doc);
   }
@@ -120,7 +132,19 @@ function addResource(resources: Map<string, Target>, uri: string, target: Target
 }
 
 /** Checks every subschema and records embedded `$id`s, anchors and `$ref`s. */
-function walk(doc: Doc, schema: unknown, pointer: string, base: string, resources: Map<string, Target>, anchors: Map<string, Target>, pending: PendingRef[]): void {
+interface WalkContext {
+  resources: Map<string, Target>;
+  anchors: Map<string, Target>;
+  pending: PendingRef[];
+  /** Pointers of the schemas walked in each document. */
+  visited: Map<Doc, Set<string>>;
+}
+
+function walk(doc: Doc, schema: unknown, pointer: string, base: string, ctx: WalkContext): void {
+  const { resources, anchors, pending } = ctx;
+  const seen = ctx.visited.get(doc)!;
+  if (seen.has(pointer)) return;
+  seen.add(pointer);
   if (typeof schema === 'boolean') return;
   if (!isObj(schema)) {
     const hint = typeof schema === 'string' && TYPES.includes(schema) ? `write { "type": ${JSON.stringify(schema)} }` : 'write the schema as an object, e.g. { "type": "string" } (or true / false)';
@@ -143,7 +167,7 @@ function walk(doc: Doc, schema: unknown, pointer: string, base: string, resource
   if (typeof schema.$ref === 'string') pending.push({ doc, pointer, ref: schema.$ref, base });
   checkType(doc, schema, pointer);
   checkPatterns(doc, schema, pointer);
-  forEachSubschema(schema, pointer, (sub, at) => walk(doc, sub, at, base, resources, anchors, pending));
+  forEachSubschema(schema, pointer, (sub, at) => walk(doc, sub, at, base, ctx));
 }
 
 function checkType(doc: Doc, schema: Obj, pointer: string): void {
