@@ -671,8 +671,11 @@ function compareCombined(ctx: Ctx, o: Of<'combined'>, u: Of<'combined'>, c: JNod
   }
   const os = dedupe(o.subs);
   const us = dedupe(u.subs);
-  if (os.length < us.length) ctx.add(u.criterion === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED', at(c, u.criterion), field, { keyword: u.criterion, o: os.length, u: us.length });
-  else if (os.length > us.length) ctx.add(o.criterion === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', at(c, u.criterion), field, { keyword: o.criterion, o: os.length, u: us.length });
+  // Where a reason about the branches points: the keyword, unless it is implied (type + enum).
+  const cc = c as Of<'combined'>;
+  const kwAt = cc.synthetic ? at(c) : at(c, cc.criterion);
+  if (os.length < us.length) ctx.add(u.criterion === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED', kwAt, field, { keyword: u.criterion, o: os.length, u: us.length });
+  else if (os.length > us.length) ctx.add(o.criterion === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', kwAt, field, { keyword: o.criterion, o: os.length, u: us.length });
   // Which original branch can each update branch stand in for? Then a maximum matching.
   const edges: Array<Array<Diff[] | undefined>> = os.map((ob) =>
     us.map((ub) => {
@@ -686,7 +689,23 @@ function compareCombined(ctx: Ctx, o: Of<'combined'>, u: Of<'combined'>, c: JNod
     if (j >= 0) ctx.diffs.push(...edges[i]![j]!);
   });
   const matched = match.filter((j) => j >= 0).length;
-  if (matched < Math.min(os.length, us.length)) ctx.add('COMBINED_TYPE_SUBSCHEMAS_CHANGED', at(c, u.criterion), field, { keyword: u.criterion });
+  if (matched < Math.min(os.length, us.length)) {
+    // Say what changed inside an unmatched branch when it has one obvious counterpart (the
+    // branch of the same kind); the registry only says "subschemas changed".
+    const taken = new Set(match.filter((j) => j >= 0));
+    const specific: Diff[] = [];
+    os.forEach((ob, i) => {
+      if (match[i]! >= 0) return;
+      const sameKind = us.filter((ub, j) => !taken.has(j) && deref(ub).kind === deref(ob).kind);
+      if (sameKind.length !== 1) return;
+      const sub = ctx.sub();
+      compare(sub, ob, sameKind[0], at(c), field);
+      specific.push(...sub.diffs.filter((d) => !COMPATIBLE_CHANGES.has(d.type)));
+    });
+    ctx.diffs.push(...specific);
+    const unmatched = os.filter((_, i) => match[i]! < 0).map(describe);
+    if (!cc.synthetic || specific.length === 0) ctx.add('COMBINED_TYPE_SUBSCHEMAS_CHANGED', kwAt, field, { keyword: u.criterion, o: unmatched });
+  }
 }
 
 function dedupe(subs: JNode[]): JNode[] {
@@ -1103,7 +1122,10 @@ function toReason(d: Diff, candidateIsUpdate: boolean, roles: Roles): Reason {
     case 'SUM_TYPE_NARROWED':
       return reason(`${subject}: ${U} has fewer anyOf/oneOf branches than ${O}, so it rejects values ${O} accepts`, candidateIsUpdate ? 'keep every branch; branches may only be added' : `do not add branches while consumers use ${roles.previous}`);
     case 'COMBINED_TYPE_SUBSCHEMAS_CHANGED':
-      return reason(`${subject}: a branch of ${fmtPlain(d.detail.keyword)} in ${O} has no compatible branch in ${U}`, 'keep each existing branch compatible (changes inside a branch follow the same rules)');
+      return reason(
+        `${subject}: ${O} allows ${(d.detail.o as string[]).join(' / ')}, for which ${U} has no compatible ${fmtPlain(d.detail.keyword)} branch`,
+        candidateIsUpdate ? 'keep each existing branch, changed only compatibly (the same rules apply inside a branch)' : `do not add branches while consumers use ${roles.previous}; change branches only compatibly`,
+      );
     case 'NOT_TYPE_EXTENDED':
       return reason(`${subject}: ${U} excludes more with "not" than ${O}`, candidateIsUpdate ? 'only narrow what "not" excludes' : 'keep what "not" excludes');
     case 'DEPENDENCY_ARRAY_ADDED':

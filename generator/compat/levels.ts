@@ -43,7 +43,10 @@ export function checkCompatibility(input: CheckInput): CheckResult {
   if (input.format !== 'AVRO' && input.format !== 'JSON') {
     throw new CompatError('CHECK_USAGE', `unknown schema format ${JSON.stringify(input.format)}`, { hint: 'use AVRO or JSON' });
   }
-  const engine = input.format === 'AVRO' ? avroEngine : jsonEngine;
+  return input.format === 'AVRO' ? run(avroEngine, input, level) : run(jsonEngine, input, level);
+}
+
+function run<N>(engine: Engine<N>, input: CheckInput, level: CompatibilityLevel): CheckResult {
   const candidate = engine.parse(input.candidate, 'candidate', input.references ?? {}, 'new schema');
   const previous = input.previous.map((p, i) =>
     engine.parse(p, 'previous', input.previousReferences?.[i] ?? input.references ?? {}, input.previous.length > 1 ? `previous schema (version ${i + 1} of ${input.previous.length})` : 'previous schema'),
