@@ -168,6 +168,18 @@ export class GroupConsumer {
     if (outcome === 'timeout') throw new KafkagenRuntimeError('SHUTDOWN_TIMEOUT', `handlers of ${this.groupId} did not finish within ${timeoutMs} ms; their records were not committed and will be read again`);
   }
 
+  /**
+   * Back-pressure: stop fetching a topic (all its partitions, or some) while a downstream
+   * system is saturated; records in flight finish. `resume` picks up where it left off.
+   */
+  pause(topic: string, partitions?: number[]): void {
+    this.transport?.pause(this.client.topicName(topic), partitions);
+  }
+
+  resume(topic: string, partitions?: number[]): void {
+    this.transport?.resume(this.client.topicName(topic), partitions);
+  }
+
   /** Stops gracefully on SIGTERM or SIGINT, then calls `onStopped` (e.g. process.exit). */
   stopOnSignals(onStopped: (error?: unknown) => void = () => {}): this {
     this.signalHandler = () => {
