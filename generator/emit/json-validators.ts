@@ -29,19 +29,23 @@ export interface JsonValidatorsOptions {
  */
 export function emitJsonValidators(module: SchemaModule, opts: JsonValidatorsOptions): { js: string; dts: string } {
   const ajv = jsonSchemaAjv(module.jsonDocuments ?? [], true);
+  // ajv only accepts ASCII export names; type names may be any identifier (`Größe`), so
+  // ajv exports placeholders and the reprint renames them.
   const exports: Record<string, string> = {};
-  for (const t of module.types) {
+  const names = new Map<string, string>();
+  module.types.forEach((t, i) => {
     if (!t.json) throw new Error(`internal: ${t.id} has no JSON Schema reference`);
-    exports[`validate${t.name}`] = t.json.ref;
-  }
+    exports[`kafkagenExport${i}`] = t.json.ref;
+    names.set(`kafkagenExport${i}`, `validate${t.name}`);
+  });
   let code: string;
   try {
     code = standaloneCode.default(ajv, exports);
   } catch (e) {
     throw ajvError(e, module.sourceFile, 'compiling validators');
   }
-  const js = `${header(module.sourceFile)}${reprint(esmRequire(code))}`;
-  const dts = `${header(module.sourceFile)}import type { AjvValidateFunction } from ${stringLiteral(opts.runtimeImport)};\n\n${Object.keys(exports)
+  const js = `${header(module.sourceFile)}${reprint(esmRequire(code), names)}`;
+  const dts = `${header(module.sourceFile)}import type { AjvValidateFunction } from ${stringLiteral(opts.runtimeImport)};\n\n${[...names.values()]
     .map((n) => `export declare const ${n}: AjvValidateFunction;\n`)
     .join('')}`;
   return { js, dts };
@@ -52,7 +56,7 @@ export function emitJsonValidators(module: SchemaModule, opts: JsonValidatorsOpt
  * 2020-12 alike, each under its `id`. With `standalone`, it keeps the source for standalone code.
  */
 export function jsonSchemaAjv(documents: JsonDocument[], standalone = false): Ajv2020 {
-  const ajv = new Ajv2020({ ...(standalone ? { code: { source: true, esm: true, lines: false } } : {}), allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false });
+  const ajv = new Ajv2020({ ...(standalone ? { code: { source: true, esm: true, lines: false } } : {}), allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false, ownProperties: true });
   ajv.addMetaSchema(draft07Meta);
   addFormats.default(ajv);
   const seen = new Set<string>();
@@ -102,13 +106,22 @@ const WIDE = 80;
 /**
  * Reprints ajv's one-line output with the TypeScript printer: every block and long literal
  * one entry a line, so diffs are readable. String and regex literals keep their exact text.
+ * `rename` maps ajv's placeholder export names to the real ones.
  */
-function reprint(code: string): string {
+function reprint(code: string, rename: Map<string, string>): string {
   const source = ts.createSourceFile('validate.js', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const multiline: ts.TransformerFactory<ts.SourceFile> = (context) => {
     const f = context.factory;
     const visit = (node: ts.Node): ts.Node => {
       const wide = !ts.isSourceFile(node) && node.pos >= 0 && node.end - node.pos > WIDE;
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && rename.has(node.name.text)) {
+        return f.updateVariableDeclaration(node, f.createIdentifier(rename.get(node.name.text)!), node.exclamationToken, node.type, node.initializer);
+      }
+      // `"__proto__": x` in an object literal sets the prototype; ajv serialises schemas that
+      // way, so a property named __proto__ would vanish from the embedded schema.
+      if (ts.isPropertyAssignment(node) && (ts.isStringLiteral(node.name) || ts.isIdentifier(node.name)) && node.name.text === '__proto__') {
+        return f.createPropertyAssignment(f.createComputedPropertyName(f.createStringLiteral('__proto__')), ts.visitNode(node.initializer, visit) as ts.Expression);
+      }
       const out = ts.visitEachChild(node, visit, context);
       if (ts.isBlock(out)) return ts.setTextRange(f.createBlock(out.statements, true), node);
       // New property nodes: the printer keeps original nodes on the line they were written on.
