@@ -235,7 +235,11 @@ function noSuchDocument(p: PendingRef, base: string, fragment: string, byPath: M
     // not a path either
   }
   if (byPathTarget) {
-    hint = `${JSON.stringify(p.ref.replace(/#.*$/, ''))} is the file ${byPathTarget.file.display}, but ${p.doc.id === p.doc.pathId ? 'it declares' : 'this file declares'} an $id, so references resolve against $ids: write "${relativeRef(p.doc.id, byPathTarget.id)}${hash}"${byPathTarget.id === byPathTarget.pathId ? ' (or give both files an $id under the same base)' : ''}`;
+    const file = `${JSON.stringify(p.ref.replace(/#.*$/, ''))} is the file ${byPathTarget.file.display}`;
+    hint =
+      byPathTarget.id === byPathTarget.pathId
+        ? `${file}, but this file declares an $id, so its references resolve against that: give ${byPathTarget.file.display} "$id": "${base}", or write "${byPathTarget.id}${hash}"`
+        : `${file}, but it declares an $id, so references resolve against $ids: write "${relativeRef(p.doc.id, byPathTarget.id)}${hash}"`;
   } else {
     const wanted = base.slice(base.lastIndexOf('/') + 1);
     const same = docs.filter((d) => d.id.slice(d.id.lastIndexOf('/') + 1) === wanted);
