@@ -74,37 +74,56 @@ export function parseAvro(schema: Json, references: Readonly<Record<string, Json
 }
 
 function validateWithAvsc(schema: Json, references: Readonly<Record<string, Json>>, label: string): void {
-  const registry: Record<string, avro.Type> = {};
-  // References may use each other: parse them in whatever order succeeds.
-  let pending = Object.entries(references);
-  while (pending.length > 0) {
-    const failed: Array<[string, Json]> = [];
-    let lastError: unknown;
-    for (const [name, ref] of pending) {
-      try {
-        avro.Type.forSchema(ref as avro.Schema, { registry });
-      } catch (e) {
-        failed.push([name, ref]);
-        lastError = e;
-      }
-    }
-    if (failed.length === pending.length) {
-      throw new CompatError('SCHEMA_INVALID', `the Avro reference ${failed[0]![0]} of the ${label} is not a valid schema: ${(lastError as Error).message}`);
-    }
-    pending = failed;
-  }
   try {
-    avro.Type.forSchema(schema as avro.Schema, { registry });
+    avscType(schema, references, {}, new Set());
   } catch (e) {
+    if (e instanceof CompatError) throw e;
     const message = (e as Error).message;
-    if (/^undefined type name/.test(message)) {
-      throw new CompatError('REF_UNRESOLVED', `the ${label} uses a type it does not define: ${message}`, {
+    if (/^(undefined type name|unknown type)/.test(message)) {
+      throw new CompatError('REF_UNRESOLVED', `the ${label} uses a type it does not define: ${message.replace(/^unknown type/, 'undefined type name')}`, {
         hint: 'check self-contained schemas, or pass the named types it uses as references',
         cause: e,
       });
     }
     throw new CompatError('SCHEMA_INVALID', `the ${label} is not a valid Avro schema: ${message}`, { cause: e });
   }
+}
+
+/**
+ * Parses with avsc (the reference parser: it refuses what Avro's Java parser refuses, such as
+ * a default that does not match the first union branch). References are added only when a name
+ * is missing, so a reference the schema also defines itself is no duplicate.
+ */
+function avscType(schema: Json, references: Readonly<Record<string, Json>>, registry: Record<string, avro.Type>, adding: Set<string>): void {
+  for (;;) {
+    const attempt = { ...registry };
+    try {
+      avro.Type.forSchema(schema as avro.Schema, { registry: attempt });
+      Object.assign(registry, attempt);
+      return;
+    } catch (e) {
+      const missing = /^undefined type name: (\S+)/.exec((e as Error).message)?.[1];
+      const key = missing === undefined ? undefined : referenceKey(missing, references);
+      if (key === undefined || adding.has(key) || key in registry) throw e;
+      adding.add(key);
+      try {
+        avscType(references[key], references, registry, adding);
+      } catch (inner) {
+        if (inner instanceof CompatError) throw inner;
+        throw new CompatError('SCHEMA_INVALID', `the Avro reference ${key} is not a valid schema: ${(inner as Error).message}`, { cause: inner });
+      } finally {
+        adding.delete(key);
+      }
+      if (missing !== undefined && !(missing in registry)) throw e;
+    }
+  }
+}
+
+function referenceKey(name: string, references: Readonly<Record<string, Json>>): string | undefined {
+  if (name in references) return name;
+  const short = name.slice(name.lastIndexOf('.') + 1);
+  const matches = Object.keys(references).filter((k) => !k.includes('.') && k === short);
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 class Parser {
@@ -336,7 +355,7 @@ class Checker {
         case 'union': {
           const reasons: Reason[] = [];
           (w as typeof r).branches.forEach((wb) => {
-            if (this.check(r, wb, field).length > 0) reasons.push(this.missingBranch(r, wb, field));
+            if (this.check(r, wb, field).length > 0) reasons.push(...this.unionBranch(r as Extract<AvroNode, { kind: 'union' }>, wb, field));
           });
           return reasons;
         }
@@ -346,7 +365,7 @@ class Checker {
     if (w.kind === 'union') return w.branches.flatMap((wb) => this.check(r, wb, field));
     if (r.kind === 'union') {
       if (r.branches.some((rb) => this.check(rb, w, field).length === 0)) return [];
-      return [this.missingBranch(r, w, field)];
+      return this.unionBranch(r, w, field);
     }
     if (promotes(w, r)) return [];
     return [this.typeMismatch(r, w, field)];
@@ -433,6 +452,27 @@ class Checker {
       reasons.push(...this.check(rf.type, wf.type, dotted));
     }
     return reasons;
+  }
+
+  /**
+   * No reader branch reads writer type `w`. Avro's checker says MISSING_UNION_BRANCH; when the
+   * reader union has a branch that is clearly meant for `w` (same kind and name, e.g. the record
+   * in ["null", Record]), what is wrong inside it is the more useful reason.
+   */
+  private unionBranch(r: Extract<AvroNode, { kind: 'union' }>, w: AvroNode, field: string): Reason[] {
+    const counterparts = r.branches.filter((rb) => {
+      if (typeKey(rb) !== typeKey(w) || rb.kind === 'primitive') return false;
+      if (rb.kind === 'record' || rb.kind === 'enum' || rb.kind === 'fixed') {
+        const wn = w as NamedNode;
+        return rb.name === wn.name || rb.aliases.includes(wn.fullName);
+      }
+      return true;
+    });
+    if (counterparts.length === 1) {
+      const inner = this.check(counterparts[0]!, w, field);
+      if (inner.length > 0) return inner;
+    }
+    return [this.missingBranch(r, w, field)];
   }
 
   private missingBranch(r: AvroNode, w: AvroNode, field: string): Reason {
