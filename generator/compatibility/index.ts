@@ -17,11 +17,16 @@
  *     0 = all compatible, 1 = at least one breaking, 2 = a subject could not be checked
  *     (invalid schema, unknown level); 2 wins over 1.
  *
- *   runRegistryCheck(subjects, registryUrl, write, output = 'text'): Promise<0 | 1 | 2>
- *     Asks the registry instead: POST {url}/compatibility/subjects/{subject}/versions/latest?verbose=true
- *     with { schema, schemaType }. 404 = new subject (OK). Unreachable registry / other
- *     errors: exit 2. `baseline` and `level` of the subjects are not used (the registry's
- *     own level applies).
+ *   runRegistryCheck(subjects, registryUrl, write, output = 'text', against = 'level'): Promise<0 | 1 | 2>
+ *     Asks the registry instead, with { schema, schemaType }. against 'level' (default): reads
+ *     the subject's level (GET {url}/config/{subject}, else the global GET {url}/config); a
+ *     *_TRANSITIVE level is checked with POST {url}/compatibility/subjects/{subject}/versions?verbose=true
+ *     (every version), any other with POST .../versions/latest?verbose=true (the latest one),
+ *     which is what registering the schema would do. (On Apicurio 3.0.9 `/versions/latest`
+ *     ignores a transitive level and `/versions` checks every version even for BACKWARD.)
+ *     against 'latest': always `/versions/latest`.
+ *     404 = new subject (OK). Unreachable registry / other errors: exit 2. `baseline` and
+ *     `level` of the subjects are not used (the registry's own level applies).
  *
  *   Baselines (baseline.ts): baselineAtRef(repoDir, ref, file), historyAtRef(repoDir, ref, file),
  *   baselineFromDir(dir, file), readTextAtRef(...). Reports (report.ts): formatText,
@@ -100,6 +105,26 @@ export async function runCheck(options: { subjects: CheckSubject[]; output: Outp
   return exitCode(results);
 }
 
+const REGISTRY_ACCEPT = 'application/vnd.schemaregistry.v1+json, application/json';
+
+async function registryGet(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, { headers: { accept: REGISTRY_ACCEPT } }).catch((e: unknown) => {
+    throw new CompatibilityError('REGISTRY_UNREACHABLE', `registry ${url} is unreachable: ${(e as Error).message}`, { cause: e, retriable: true });
+  });
+  return { status: res.status, body: ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown> };
+}
+
+/** The subject's compatibility level, else the registry's global one (BACKWARD when neither says). */
+async function registryLevel(base: string, subject: string): Promise<string> {
+  for (const route of [`/config/${encodeURIComponent(subject)}`, '/config']) {
+    const { status, body } = await registryGet(base + route);
+    const level = body.compatibilityLevel ?? body.compatibility;
+    if (status === 200 && typeof level === 'string') return level.toUpperCase();
+    if (status !== 404 && status !== 200) throw new CompatibilityError('REGISTRY_ERROR', `registry answered ${status} for GET ${route}`, { retriable: status >= 500 });
+  }
+  return 'BACKWARD';
+}
+
 /** Turns a registry's verbose message into a Reason (best effort; Apicurio sends none). */
 function registryReason(message: string): Reason {
   const rule = /errorType:'?([A-Z_]+)/.exec(message)?.[1] ?? 'REGISTRY_INCOMPATIBLE';
@@ -108,16 +133,24 @@ function registryReason(message: string): Reason {
   return { path, message: description, rule, hint: 'see the registry message; run kafkagen check --against REF for an offline explanation' };
 }
 
-export async function runRegistryCheck(subjects: CheckSubject[], registryUrl: string, write: Write, output: OutputFormat = 'text'): Promise<0 | 1 | 2> {
+export async function runRegistryCheck(
+  subjects: CheckSubject[],
+  registryUrl: string,
+  write: Write,
+  output: OutputFormat = 'text',
+  against: 'level' | 'latest' = 'level',
+): Promise<0 | 1 | 2> {
   const base = registryUrl.replace(/\/+$/, '');
   const results: SubjectResult[] = [];
   for (const s of subjects) {
-    const head = { subject: s.subject, format: s.format, level: 'REGISTRY', file: s.file, text: await fileText(s, output) };
-    const url = `${base}/compatibility/subjects/${encodeURIComponent(s.subject)}/versions/latest?verbose=true`;
+    const head: SubjectResult = { compatible: true, reasons: [], subject: s.subject, format: s.format, level: 'REGISTRY', file: s.file, text: await fileText(s, output) };
     try {
+      const level = against === 'latest' ? 'LATEST' : await registryLevel(base, s.subject);
+      head.level = level;
+      const url = `${base}/compatibility/subjects/${encodeURIComponent(s.subject)}/versions${level.endsWith('_TRANSITIVE') ? '' : '/latest'}?verbose=true`;
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json, application/json' },
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: REGISTRY_ACCEPT },
         body: JSON.stringify({ schema: JSON.stringify(s.candidate), schemaType: s.format }),
       }).catch((e: unknown) => {
         throw new CompatibilityError('REGISTRY_UNREACHABLE', `registry ${base} is unreachable: ${(e as Error).message}`, { cause: e, retriable: true });
