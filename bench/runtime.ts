@@ -1,0 +1,332 @@
+// Runtime speed against the real broker and registry: the runtime's producer and consumer
+// (KafkaClient, producerFor(d).sendBatch, client.consume) beside raw kafkajs sending the same
+// Avro bytes, in the same run, with the same batch sizes, partition count and producer
+// guarantees (idempotent, acks all). Figures are ratios to that baseline because these
+// machines are noisy; the latency targets are absolute.
+//   (a) throughput: N records in batches, producer and consumer running at once.
+//   (b) latency: a fixed rate (default 1,000 records/s) for ~10 s; end-to-end latency is the
+//       consumer's receive time minus metadata.occurred_at, stamped when the record is sent.
+// Targets (issue #4): >= 0.9x raw kafkajs throughput; p99 < 100 ms at 1,000 records/s.
+// The seeds also claimed p95 < 100 ms and 10,000 records/s.
+//   bash scripts/services up && eval "$(bash scripts/services env)"
+//   node --import tsx bench/runtime.ts [records] [batch] [rate] [seconds]
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import avro from 'avsc';
+import kafkajs from 'kafkajs';
+import { DefectDetectedCodec, type DefectDetected, type DefectDetectedInput } from '../generated/chipquality/inspection.js';
+import { KafkaClient } from '../runtime/client.js';
+import type { TopicDescriptor } from '../runtime/descriptor.js';
+import { silentLogger } from '../runtime/logger.js';
+import { DEFAULT_RETRY } from '../runtime/retry.js';
+
+const { Kafka, logLevel } = kafkajs;
+
+const RECORDS = Number(process.argv[2] ?? 20_000);
+const BATCH = Number(process.argv[3] ?? 500);
+const RATE = Number(process.argv[4] ?? 1_000);
+const SECONDS = Number(process.argv[5] ?? 10);
+const PARTITIONS = 3;
+const WARMUP = 2_000;
+const TICK_MS = 10;
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+// ---------------------------------------------------------------- records
+
+function defect(i: number, at: Date): DefectDetectedInput {
+  return {
+    metadata: {
+      event_id: randomUUID(),
+      occurred_at: at,
+      correlation_id: `req-${(i * 7919).toString(16)}`,
+      causation_id: null,
+      source: 'inspection-svc',
+      schema_version: 1,
+      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    },
+    inspection_id: `INS-${String(i % 5_000).padStart(6, '0')}`,
+    defect_id: randomUUID(),
+    chip: { chip_id: `CHIP-${i % 977}`, wafer_id: `W-2024-0042-${String(i % 25).padStart(2, '0')}`, lot_id: 'LOT-2024-0042', die_x: i % 41, die_y: (i * 3) % 37 },
+    defect_class: (['SCRATCH', 'PARTICLE', 'VOID', 'CRACK', 'BRIDGING'] as const)[i % 5]!,
+    severity: (['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const)[i % 4]!,
+    confidence: 0.5 + (i % 50) / 100,
+    bounding_box: { x_um: 10 + (i % 90), y_um: 20 + (i % 80), width_um: 3.5, height_um: 2.25 },
+    area_um2: 7.875 + i,
+    detected_by: 'MODEL',
+    model_version: 'defect-cls-3.2.1',
+    image_uri: `s3://fab-images/inspections/INS-${i}/defect.png`,
+    thumbnail: Buffer.alloc(64, i & 0xff),
+  };
+}
+
+/** Plain avsc over the same self-contained schema: what raw kafkajs code would use. */
+const rawType = avro.Type.forSchema(DefectDetectedCodec.schema as avro.Schema);
+const rawResolver = rawType.createResolver(avro.Type.forSchema(DefectDetectedCodec.schema as avro.Schema));
+
+function rawFrame(schemaId: number, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(5 + payload.length);
+  out[0] = 0;
+  out.writeUInt32BE(schemaId, 1);
+  payload.copy(out, 5);
+  return out;
+}
+
+/** The raw side's bytes for a record: the runtime's bytes decoded by plain avsc, re-encoded. */
+function rawValueOf(value: DefectDetectedInput): Record<string, unknown> {
+  return rawType.fromBuffer(DefectDetectedCodec.encode(value)) as Record<string, unknown>;
+}
+
+function rawDecode(buf: Buffer): { metadata: { occurred_at: number } } {
+  if (buf.length < 5 || buf[0] !== 0) throw new Error('not Confluent wire format');
+  return rawType.fromBuffer(buf.subarray(5), rawResolver) as { metadata: { occurred_at: number } };
+}
+
+function descriptor(topic: string): TopicDescriptor {
+  return {
+    topic,
+    format: 'AVRO',
+    events: [{ name: 'DefectDetected', recordName: 'com.chipquality.inspection.DefectDetected', subject: `${topic}-value`, schema: JSON.stringify(DefectDetectedCodec.schema), references: [], codec: DefectDetectedCodec as never }],
+    key: { kind: 'field', field: 'inspection_id' },
+    consumerGroup: `${topic}-group`,
+    retry: DEFAULT_RETRY,
+    deadLetterTopic: `${topic}.dlq`,
+    partitions: PARTITIONS,
+  };
+}
+
+// ---------------------------------------------------------------- the two sides
+
+interface Side {
+  name: string;
+  /** Starts a consumer on `topic` (from the beginning) and resolves once it has partitions. */
+  consume(topic: string, onRecord: (occurredAtMs: number) => void): Promise<() => Promise<void>>;
+  /** Sends `count` records starting at `first`, stamped now, as one batch. */
+  sendBatch(topic: string, first: number, count: number): Promise<void>;
+  /** Sends pre-built records (throughput phase: nothing is built inside the timed loop). */
+  prepare(topic: string, count: number): Promise<(from: number, to: number) => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const client = new KafkaClient({ brokers, registry: { url: registryUrl, autoRegister: true }, logger: silentLogger, clientId: 'kafkagen-bench' });
+const kafka = new Kafka({ clientId: 'raw-bench', brokers, logLevel: logLevel.ERROR });
+const admin = kafka.admin();
+
+async function createTopic(topic: string): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function kafkagenSide(): Side {
+  const producers = new Map<string, ReturnType<typeof client.producerFor<DefectDetectedInput>>>();
+  const producer = (topic: string) => {
+    let p = producers.get(topic);
+    if (!p) producers.set(topic, (p = client.producerFor<DefectDetectedInput>(descriptor(topic))));
+    return p;
+  };
+  return {
+    name: 'kafkagen',
+    async consume(topic, onRecord) {
+      const group = client.consume<DefectDetected>(descriptor(topic), (event) => onRecord(event.metadata.occurred_at.getTime()), {
+        groupId: `${topic}-group`,
+        fromBeginning: true,
+        partitionsConsumedConcurrently: PARTITIONS,
+      });
+      void group.start();
+      await waitFor(async () => (await group.health()).assignments.some((a) => a.partitions.length > 0), `kafkagen consumer on ${topic}`);
+      return () => group.stop();
+    },
+    async sendBatch(topic, first, count) {
+      const at = new Date();
+      await producer(topic).sendBatch(Array.from({ length: count }, (_, k) => defect(first + k, at)));
+    },
+    async prepare(topic, count) {
+      const at = new Date();
+      const events = Array.from({ length: count }, (_, i) => defect(i, at));
+      await producer(topic).send(events[0]!); // registry lookup and connection outside the timing
+      return async (from, to) => void (await producer(topic).sendBatch(events.slice(from, to)));
+    },
+    close: () => client.close(),
+  };
+}
+
+function rawSide(schemaIdOf: (topic: string) => Promise<number>): Side {
+  const producerP = (async () => {
+    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await p.connect();
+    return p;
+  })();
+  const consumers: kafkajs.Consumer[] = [];
+  return {
+    name: 'raw kafkajs',
+    async consume(topic, onRecord) {
+      const consumer = kafka.consumer({ groupId: `${topic}-group` });
+      consumers.push(consumer);
+      let joined = false;
+      consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      // At least once as hand-written kafkajs code does it: kafkajs commits resolved offsets after each batch.
+      void consumer.run({
+        partitionsConsumedConcurrently: PARTITIONS,
+        eachMessage: async ({ message }) => onRecord(rawDecode(message.value!).metadata.occurred_at),
+      });
+      await waitFor(() => joined, `raw consumer on ${topic}`);
+      return () => consumer.disconnect();
+    },
+    async sendBatch(topic, first, count) {
+      const [producer, id] = await Promise.all([producerP, schemaIdOf(topic)]);
+      const at = new Date();
+      const messages = Array.from({ length: count }, (_, k) => {
+        const v = rawValueOf(defect(first + k, at));
+        return { key: v.inspection_id as string, value: rawFrame(id, rawType.toBuffer(v)) };
+      });
+      await producer.send({ topic, acks: -1, messages });
+    },
+    async prepare(topic, count) {
+      const [producer, id] = await Promise.all([producerP, schemaIdOf(topic)]);
+      const at = new Date();
+      // Pre-encoded Avro bytes, identical to what the runtime writes for the same record.
+      const messages = Array.from({ length: count }, (_, i) => {
+        const v = defect(i, at);
+        return { key: v.inspection_id, value: rawFrame(id, DefectDetectedCodec.encode(v)) };
+      });
+      await producer.send({ topic, acks: -1, messages: messages.slice(0, 1) });
+      return async (from, to) => void (await producer.send({ topic, acks: -1, messages: messages.slice(from, to) }));
+    },
+    async close() {
+      await Promise.allSettled(consumers.map((c) => c.disconnect()));
+      await (await producerP).disconnect();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- phases
+
+interface Throughput {
+  produced: number;
+  produceRate: number;
+  pipelineRate: number;
+}
+
+/** (a) RECORDS records in batches of BATCH as fast as possible, with the consumer running. */
+async function throughput(side: Side, label: string, records: number): Promise<Throughput> {
+  const topic = `bench.rt.${label}.${runId}`;
+  await createTopic(topic);
+  const send = await side.prepare(topic, records + 1); // record 0 warmed the producer
+  let received = 0;
+  let last = 0;
+  const stop = await side.consume(topic, () => {
+    received++;
+    last = performance.now();
+  });
+  await waitFor(() => received >= 1, 'the warm-up record');
+  received = 0;
+  const start = performance.now();
+  for (let from = 1; from <= records; from += BATCH) await send(from, Math.min(from + BATCH, records + 1));
+  const produced = performance.now();
+  await waitFor(() => received >= records, `${records} records on ${topic}`, 300_000);
+  await stop();
+  return { produced: records, produceRate: (records / (produced - start)) * 1000, pipelineRate: (records / (last - start)) * 1000 };
+}
+
+interface Latency {
+  sent: number;
+  received: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** (b) RATE records/s for SECONDS s, sent in small batches every TICK_MS, consumer running. */
+async function latency(side: Side, label: string): Promise<Latency> {
+  const topic = `bench.rt.${label}.${runId}`;
+  await createTopic(topic);
+  const samples: number[] = [];
+  const stop = await side.consume(topic, (occurredAt) => samples.push(Date.now() - occurredAt));
+  await side.sendBatch(topic, 0, 1); // connection, registry lookup
+  await waitFor(() => samples.length >= 1, 'the warm-up record');
+  samples.length = 0;
+  const total = RATE * SECONDS;
+  let sent = 0;
+  const start = performance.now();
+  while (sent < total) {
+    // Send what is due by now (never more than one request in flight, like an idempotent producer).
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
+    if (due > sent) {
+      const n = due - sent;
+      await side.sendBatch(topic, 1 + sent, n);
+      sent += n;
+    }
+    await new Promise((r) => setTimeout(r, TICK_MS));
+  }
+  await waitFor(() => samples.length >= total, `${total} records on ${topic}`, 120_000).catch(() => {});
+  await stop();
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  return { sent, received: samples.length, p50: pct(50), p95: pct(95), p99: pct(99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+// ---------------------------------------------------------------- main
+
+await admin.connect();
+const kg = kafkagenSide();
+const schemaIds = new Map<string, Promise<number>>();
+const raw = rawSide((topic) => {
+  // The raw side writes under the same subject naming; the id comes from the same registry.
+  let p = schemaIds.get(topic);
+  if (!p) schemaIds.set(topic, (p = client.registry.idFor(`${topic}-value`, JSON.stringify(DefectDetectedCodec.schema), 'AVRO', [])));
+  return p;
+});
+
+console.log(`kafkagen runtime bench ${runId}: node ${process.version}, brokers ${brokers.join(',')}, ${PARTITIONS} partitions, idempotent producers (acks all)`);
+console.log(`  (a) ${RECORDS} records in batches of ${BATCH}; (b) ${RATE} records/s for ${SECONDS} s in ${TICK_MS} ms ticks; DefectDetected, ${DefectDetectedCodec.encode(defect(0, new Date())).length + 5} bytes a record`);
+
+// Warm-up: JIT, connections and metadata for both sides before anything is timed.
+await throughput(kg, 'warm-kg', WARMUP);
+await throughput(raw, 'warm-raw', WARMUP);
+
+const tk = await throughput(kg, 'tput-kg', RECORDS);
+const tr = await throughput(raw, 'tput-raw', RECORDS);
+const lk = await latency(kg, 'lat-kg');
+const lr = await latency(raw, 'lat-raw');
+
+await kg.close();
+await raw.close();
+await admin.disconnect();
+
+const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const rows: string[][] = [
+  ['throughput, produce only (records/s)', fmt(tk.produceRate), fmt(tr.produceRate), `${(tk.produceRate / tr.produceRate).toFixed(2)}x`],
+  ['throughput, produce+consume (records/s)', fmt(tk.pipelineRate), fmt(tr.pipelineRate), `${(tk.pipelineRate / tr.pipelineRate).toFixed(2)}x`],
+  [`latency at ${RATE}/s: received / sent`, `${lk.received} / ${lk.sent}`, `${lr.received} / ${lr.sent}`, ''],
+  ['latency p50 (ms)', fmt(lk.p50), fmt(lr.p50), `${(lk.p50 / Math.max(1, lr.p50)).toFixed(2)}x`],
+  ['latency p95 (ms)', fmt(lk.p95), fmt(lr.p95), `${(lk.p95 / Math.max(1, lr.p95)).toFixed(2)}x`],
+  ['latency p99 (ms)', fmt(lk.p99), fmt(lr.p99), `${(lk.p99 / Math.max(1, lr.p99)).toFixed(2)}x`],
+  ['latency max (ms)', fmt(lk.max), fmt(lr.max), ''],
+];
+const header = ['metric', 'kafkagen', 'raw kafkajs', 'kafkagen/raw'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+console.log('');
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+console.log('');
+const complete = lk.received >= lk.sent;
+const verdict = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
+const ratio = tk.pipelineRate / tr.pipelineRate;
+verdict(ratio >= 0.9, `throughput: kafkagen produce+consume is ${ratio.toFixed(2)}x raw kafkajs (target >= 0.9x; produce only ${(tk.produceRate / tr.produceRate).toFixed(2)}x)`);
+verdict(complete && lk.p99 < 100, `latency: p99 ${fmt(lk.p99)} ms at ${RATE} records/s (target < 100 ms${complete ? '' : `; only ${lk.received} of ${lk.sent} arrived`})`);
+verdict(complete && lk.p95 < 100, `seeds' claim: p95 ${fmt(lk.p95)} ms at ${RATE} records/s (claimed < 100 ms)`);
+verdict(tk.pipelineRate >= 10_000, `seeds' claim: ${fmt(tk.pipelineRate)} records/s produce+consume, ${fmt(tk.produceRate)} produce only (claimed 10,000 records/s)`);
+process.exit(0);
