@@ -119,7 +119,7 @@ export function parseRegistryMessages(messages: readonly string[]): Reason[] {
       reasons.push({ path: '', rule: 'REGISTRY', message: m, hint: '' });
       continue;
     }
-    const description = (/description:\s*['"](.*?)['"]\s*(?:,\s*additionalInfo:|\}\s*$)/s.exec(m)?.[1] ?? m).replace(/ the %s schema| the %s/g, '');
+    const description = (/description:\s*['"](.*?)['"]\s*(?:,\s*additionalInfo:|\}\s*$)/s.exec(m)?.[1] ?? m);
     const pointer = /path '([^']*)'/.exec(description)?.[1];
     reasons.push({
       path: pointer === undefined ? '' : renderPath(pointerToPath(pointer)),
