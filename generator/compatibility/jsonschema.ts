@@ -108,6 +108,9 @@ function compare(ctx: Ctx, r0: Schema, rp: string, w0: Schema, wp: string): void
   const rd = deref(ctx.r, r0);
   const wd = deref(ctx.w, w0);
   if (rd.ref || wd.ref) {
+    // Report inside the $ref target: that is where the text to change is.
+    if (rd.ref) rp = decodeURIComponent(rd.ref.slice(1));
+    if (wd.ref) wp = decodeURIComponent(wd.ref.slice(1));
     const key = `${rd.ref ?? rp}|${wd.ref ?? wp}`;
     if (ctx.inProgress.has(key)) return;
     ctx.inProgress.add(key);
@@ -294,7 +297,7 @@ function objects(ctx: Ctx, ro: Obj, rp: string, wo: Obj, wp: string, f: Report, 
         'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
         newIsReader ? `property "${key}" was removed, and additionalProperties is false, so documents that have it are rejected` : `property "${key}" was added, but readers of the previous schema do not allow additional properties`,
         newIsReader ? `keep "${key}" in "properties" (it may be deprecated), or open the content model` : `open the previous content model first, or do not add properties to a closed model`,
-        rp,
+        ptr(rp, 'properties'),
         wpp,
       );
       continue;
@@ -308,7 +311,7 @@ function objects(ctx: Ctx, ro: Obj, rp: string, wo: Obj, wp: string, f: Report, 
         newIsReader ? `property "${key}" was added to an open content model: documents written before may already carry "${key}" with any value` : `property "${key}" was removed from an open content model: new documents may carry "${key}" with any value, which readers of the previous schema constrain`,
         newIsReader ? `close the previous content model ("additionalProperties": false) before adding properties, or add "${key}" with an unconstrained schema` : `keep "${key}" in "properties"`,
         rpp,
-        wp,
+        ptr(wp, 'properties'),
       );
       continue;
     }

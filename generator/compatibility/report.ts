@@ -49,7 +49,7 @@ export function formatGithub(results: readonly SubjectResult[]): string {
     }
     for (const reason of r.compatible ? [] : r.reasons) {
       const line = r.text === undefined ? 1 : lineOfPointer(r.text, reason.path);
-      lines.push(`::error file=${prop(r.file)},line=${line}::${data(`${r.subject}: ${reason.message} (${reason.rule}); hint: ${reason.hint}`)}`);
+      lines.push(`::error file=${prop(r.file)},line=${line}::${data(`${r.subject}: ${reason.message}`)}`);
     }
   }
   return lines.join('\n') + (lines.length ? '\n' : '');
