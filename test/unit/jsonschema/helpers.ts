@@ -1,6 +1,6 @@
 // Helpers for the JSON Schema loader/emitter tests: load inline schema files or a fixture
 // folder, catch the KafkagenError a bad input raises, and emit + import the validators.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isKafkagenError, type KafkagenError } from '../../../generator/errors.js';
@@ -48,10 +48,24 @@ export function errorOf(files: Record<string, unknown>): KafkagenError {
   throw new Error('expected a KafkagenError, but the schemas loaded');
 }
 
+const made: string[] = [];
+
+/** A fresh folder under .cache/test-jsv, removed by removeOutput(). */
+export function outputDir(prefix: string): string {
+  mkdirSync(outRoot, { recursive: true });
+  const dir = mkdtempSync(path.join(outRoot, prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the folders this test file wrote (call from afterAll). */
+export function removeOutput(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Writes each module's emitted validators to a fresh folder and imports them, by module path. */
 export async function importValidators(modules: SchemaModule[]): Promise<Map<string, Record<string, AjvValidateFunction>>> {
-  mkdirSync(outRoot, { recursive: true });
-  const dir = mkdtempSync(path.join(outRoot, 'run-'));
+  const dir = outputDir('run-');
   const out = new Map<string, Record<string, AjvValidateFunction>>();
   for (const m of modules) {
     if (m.types.length === 0) continue;

@@ -1,5 +1,6 @@
 // JSON Schema -> TypeNode, one construct per row, with the exact node expected; then the
 // named types (ids, names, kinds, docs, refs) a file gives and how files link up.
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { NamedType, TypeNode } from '../../../generator/model.js';
 import { T, loadFixture, loadJson } from './helpers.js';
@@ -234,7 +235,8 @@ describe('speed', () => {
         $defs: { Detail: { oneOf: [{ type: 'null' }, { type: 'object', properties: { note: { type: 'string' }, next: { $ref: '#/$defs/Detail' } } }] } },
       };
     }
-    const { modules, list } = loadJson(files);
+    const { modules, list, dir } = loadJson(files);
+    rmSync(dir, { recursive: true, force: true });
     expect(modules).toHaveLength(1001);
     expect(list).toHaveLength(2 + 2000);
     expect(modules[1]!.jsonDocuments!.map((d) => d.id)).toEqual(['https://example.test/s/events/e0.schema.json', 'https://example.test/s/common.schema.json']);
