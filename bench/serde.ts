@@ -146,7 +146,7 @@ function makeCase(name: string, codec: AvroCodec<unknown, unknown>, kafkagenValu
   let serde: Case['serde'];
   if (descriptor) {
     const s = new TopicSerde(descriptor, memoryRegistry(schema));
-    serde = { encode: async (i) => (await s.encode(kafkagenValues[i % POOL])).value, decode: (buf) => s.decode(buf) };
+    serde = { encode: async (i) => (await s.encode(kafkagenValues[i % POOL])).value, decode: async (buf) => s.decode(buf) };
   }
   return { name, bytes: kafkagen.encode(0).length, kafkagen, raw, serde };
 }
