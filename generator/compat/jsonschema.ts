@@ -1041,26 +1041,22 @@ function toReason(d: Diff, candidateIsUpdate: boolean, roles: Roles): Reason {
         candidateIsUpdate ? `keep it optional, or give it a "default"` : `keep ${JSON.stringify(d.field)} required until consumers use a schema where it is optional`,
       );
     case 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL':
-    case 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL':
-    case 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL':
       return reason(
         candidateIsUpdate
           ? `property ${JSON.stringify(d.field)} was added as required, so the new schema rejects data written without it`
           : `property ${JSON.stringify(d.field)} was removed, but ${roles.previous} requires it`,
-        candidateIsUpdate
-          ? d.type === 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL'
-            ? `make ${prop} optional, or give it a "default"`
-            : `make ${prop} optional${d.type.includes('OPEN_CONTENT') ? ', and close the content model ("additionalProperties": false) so the property is new to every reader' : ''}`
-          : `keep ${prop}, or first release a version where it is optional`,
+        candidateIsUpdate ? `make ${prop} optional, or give it a "default"` : `keep ${prop}, or first release a version where it is optional`,
       );
+    case 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL':
+    case 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL':
     case 'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL':
       return reason(
         candidateIsUpdate
-          ? `property ${JSON.stringify(d.field)} was added, but the previous schema's content model is open: data valid under it may already carry ${prop} with any value`
+          ? `property ${JSON.stringify(d.field)} was added${d.type.startsWith('REQUIRED') ? ' as required' : ''}, but the previous schema's content model is open: data valid under it may already carry ${prop} with any value`
           : `property ${JSON.stringify(d.field)} was removed from an open content model, so the new schema accepts any value for it, which ${roles.previous} does not`,
         candidateIsUpdate
-          ? `declare ${prop} with an empty schema ({}), or close the content model ("additionalProperties": false) in a version before adding properties`
-          : `keep ${prop}, or close the content model ("additionalProperties": false)`,
+          ? `an open content model cannot gain a typed property compatibly: declare ${prop} as {} (any value), or keep it out; schemas that should grow start closed ("additionalProperties": false)`
+          : `keep ${prop}, or close the content model ("additionalProperties": false) in the same change`,
       );
     case 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL':
       return reason(
@@ -1068,8 +1064,8 @@ function toReason(d: Diff, candidateIsUpdate: boolean, roles: Roles): Reason {
           ? `property ${JSON.stringify(d.field)} was removed and the new schema allows no unknown properties ("additionalProperties": false), so it rejects data that carries ${prop}`
           : `property ${JSON.stringify(d.field)} was added, but ${roles.previous} allows no unknown properties ("additionalProperties": false)`,
         candidateIsUpdate
-          ? `keep ${prop} (deprecate it in its description), or declare it "${d.detail.prop}": false only once no producer writes it`
-          : `do not add properties while consumers use a closed schema; first release a version whose content model is open`,
+          ? `keep ${prop} (mark it deprecated in its description): a closed content model cannot drop properties under BACKWARD or FULL`
+          : `a closed content model cannot gain properties under FORWARD or FULL (consumers on ${roles.previous} reject them); keep the schema as it is, or start a new subject`,
       );
     case 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL':
     case 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL':
