@@ -8,6 +8,8 @@ import { isKafkagenError, KafkagenError } from './errors.js';
 import { buildModel, generate } from './generate.js';
 import { buildManifest } from './registration.js';
 import { consumeCommand, produceCommand } from './commands/kcat.js';
+import { checkCommand } from './commands/check.js';
+import { isCompatError } from './compat/index.js';
 import { applyRegistration, formatRegistrationTable } from '../runtime/registration.js';
 import { RegistryHttpError } from '../runtime/registry.js';
 
@@ -30,6 +32,7 @@ Usage: kafkagen <command> [options]
 Commands:
   generate   write types, validators and clients for the schemas and catalog
   register   register every topic's schemas (references first) with a schema registry
+  check      compare schemas with a git ref, a folder or a registry (for CI)
   produce    validate and send events from a JSON file to a catalog topic
   consume    read a catalog topic and print decoded events as JSON lines
   help       show help for a command (kafkagen help generate)
@@ -54,6 +57,24 @@ Options:
 Credentials: SCHEMA_REGISTRY_AUTH=user:password (basic) or SCHEMA_REGISTRY_TOKEN (bearer).
 Exit codes: 0 ok, 1 a schema was refused as incompatible (the registry's reason is printed)
 or the registry could not be reached, 2 bad input.`;
+
+const CHECK_HELP = `Usage: kafkagen check (--against REF|DIR | --registry URL) [--format text|json|github] [--config FILE]
+
+Checks that every subject of the catalog (values, keys and the schemas they reference) is
+compatible with what it replaces, at the level the catalog gives it (BACKWARD by default;
+*_TRANSITIVE levels use every earlier version).
+
+  --against REF    the schemas at a git ref (main, HEAD~1, a tag), read without a checkout;
+                   transitive levels use the history of the schemas on that ref
+  --against DIR    the schemas in a folder (an older copy of the schemas folder or project)
+  --registry URL   ask a Confluent-compatible registry instead (verbose compatibility endpoint)
+  --format FORMAT  text (default), json, or github (Actions annotations on the schema files)
+  --config FILE    catalog (default ./kafkagen.yaml)
+  -h, --help       show this help
+
+Output: one line per subject, OK or BREAKING, and under each breaking one its reasons as
+"path: what changed (RULE)" with a hint of the compatible alternative.
+Exit codes: 0 compatible, 1 breaking, 2 bad input.`;
 
 const PRODUCE_HELP = `Usage: kafkagen produce --topic TOPIC --file FILE [--key KEY] [--config FILE]
 
@@ -124,6 +145,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await generateCommand(rest, io);
       case 'register':
         return await registerCommand(rest, io);
+      case 'check':
+        return await checkCli(rest, io);
       case 'produce':
         return await produceCli(rest, io);
       case 'consume':
@@ -133,7 +156,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return EXIT_BAD_INPUT;
     }
   } catch (e) {
-    if (isKafkagenError(e)) {
+    if (isKafkagenError(e) || isCompatError(e)) {
       io.err(`kafkagen: ${e.message}`);
       return EXIT_BAD_INPUT;
     }
@@ -267,4 +290,15 @@ async function consumeCli(args: string[], io: Io): Promise<number> {
     return n;
   };
   return consumeCommand({ topic: values.topic as string, fromBeginning: Boolean(values['from-beginning']), max: num(values.max, 'max'), group: values.group as string | undefined, timeoutMs: num(values.timeout, 'timeout'), config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
+}
+
+async function checkCli(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { against: { type: 'string' }, registry: { type: 'string' }, config: { type: 'string' }, format: { type: 'string' } }, CHECK_HELP);
+  if (values.help) {
+    io.out(CHECK_HELP);
+    return EXIT_OK;
+  }
+  const format = (values.format as string | undefined) ?? 'text';
+  if (!['text', 'json', 'github'].includes(format)) throw new KafkagenError('USAGE', `--format ${format} is not text, json or github`, {}, 'use --format github in GitHub Actions');
+  return checkCommand({ against: values.against as string | undefined, registry: values.registry as string | undefined, config: values.config as string | undefined, format: format as 'text' | 'json' | 'github' }, io);
 }
