@@ -76,7 +76,7 @@ describe('kafkagen check', () => {
     writeFileSync(path.join(dir, 'schemas/order.avsc'), order([{ name: 'id', type: 'string' }]));
     const r = await check(['--against', old], dir);
     expect(r.code).toBe(0); // a removed field is BACKWARD compatible
-    writeFileSync(path.join(dir, 'schemas/order.avsc'), order([{ name: 'id', type: 'long' }]));
+    writeFileSync(path.join(dir, 'schemas/order.avsc'), order([v1[0], { name: 'status', type: 'long' }]));
     expect((await check(['--against', old], dir)).code).toBe(1);
   });
 
