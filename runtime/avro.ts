@@ -198,7 +198,9 @@ function isObj(v: unknown): v is Obj {
 
 /** Sets a property without ever invoking the `__proto__` setter. */
 function define(target: Obj, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Plain assignment is much faster; only `__proto__` would hit the prototype setter.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function withProps(base: Obj, extra: Obj): Obj {
@@ -252,6 +254,8 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
     const issues: ValidationIssue[] = [];
     try {
       const wrapped = this.toWrapped(value);
+      // The common case first: avsc's check without an error hook is its fast path.
+      if (this.type.isValid(wrapped)) return { ok: true, value: value as TInput };
       this.type.isValid(wrapped, {
         errorHook: (path: string[], val: unknown, type: avro.Type) => {
           issues.push({ path: toPointer(taggedPath(this.type, path)), message: describeMismatch(val, type) });
@@ -339,9 +343,7 @@ class Converters {
       if (!branch) return v;
       const inner = branch.convert((v as Record<string, unknown>)[name]);
       if (branch.tag === undefined) return inner;
-      const out: Obj = { [TYPE_TAG]: branch.tag };
-      for (const [k, val] of Object.entries(inner as Obj)) define(out, k, val);
-      return out;
+      return { [TYPE_TAG]: branch.tag, ...(inner as Obj) };
     };
   }
 
@@ -366,8 +368,7 @@ class Converters {
       if (isTaggedRecord(v)) {
         const branch = byTag.get(v[TYPE_TAG] as string);
         if (!branch) return v; // unknown tag: left as is so validation reports it here
-        const rest: Obj = {};
-        for (const [k, val] of Object.entries(v)) if (k !== TYPE_TAG) define(rest, k, val);
+        const { [TYPE_TAG]: _tag, ...rest } = v;
         return { [branch.name]: branch.convert(rest) };
       }
       if (candidates.length === 1) return { [candidates[0]!.name]: candidates[0]!.convert(v) };
@@ -386,8 +387,8 @@ class Converters {
     return (v) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
       const src = v as Obj;
-      const out: Obj = {};
-      for (const [k, val] of Object.entries(src)) define(out, k, val);
+      // Object spread defines own data properties, so a `__proto__` key stays data.
+      const out: Obj = { ...src };
       for (const f of converting) {
         const [from, into] = dir === 'wrapped' ? [f.js, f.avsc] : [f.avsc, f.js];
         // Own properties only: an inherited `constructor` is not a field value.
