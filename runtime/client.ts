@@ -1,26 +1,25 @@
-// One client object holds the connections: one shared producer for every topic (a service
-// with ten topics opens one producer connection), the registry client, and the admin
-// connection. Generated producers and consumers are made from it.
+// One client holds the connections: one producer shared by every topic (ten topics, one
+// producer connection), the registry client and its caches, an admin connection.
 import { readFileSync } from 'node:fs';
-import { type ClientConfig, configFromEnv, validateConfig } from './config.js';
-import { type ConsumerOptions, type EventContext, type EventHandler, GroupConsumer, iterate } from './consumer.js';
+import { type ClientConfig, configFromEnv, DEFAULTS, defined, type ProducerConfig, validateConfig } from './config.js';
+import { type ConsumerOptions, type EventHandler, GroupConsumer } from './consumer.js';
 import type { TopicDescriptor } from './descriptor.js';
 import type { RuntimeHooks } from './hooks.js';
+import { type IteratedEvent, iterate } from './iterator.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { TopicProducer } from './producer.js';
 import { RegistryClient } from './registry.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { DEFAULT_SEND_RETRY, type RetryPolicy } from './retry.js';
+import { SendQueue } from './send-queue.js';
 import { kafkajsTransport } from './transport/kafkajs.js';
-import type { ProducerSettings, Transport, TransportAdmin, TransportProducer } from './transport/types.js';
+import type { Transport, TransportAdmin } from './transport/types.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface ClientOptions {
-  /** Producer settings for the shared producer (idempotent, acks -1, no compression by default). */
-  producer?: ProducerSettings;
-  /** Retries of a whole send on retriable errors, on top of the client's own (default 3 attempts). */
+  /** Merged over `config.producer` and its `sendRetry`. */
+  producer?: ProducerConfig;
   sendRetry?: Partial<RetryPolicy>;
-  /** Another transport than kafkajs. */
   transport?: Transport;
 }
 
@@ -31,27 +30,24 @@ export class KafkaClient {
   readonly logger: Logger;
   readonly hooks: RuntimeHooks | undefined;
   readonly producerName: string;
-  readonly sendRetry: RetryPolicy;
-  private producer: Promise<TransportProducer> | undefined;
+  private producer: Promise<SendQueue> | undefined;
   private adminConnection: Promise<TransportAdmin> | undefined;
   private readonly consumers = new Set<GroupConsumer>();
+  private signalHandler: (() => void) | undefined;
 
-  constructor(config: ClientConfig, private readonly options: ClientOptions = {}) {
-    this.config = validateConfig(config);
+  constructor(config: ClientConfig, options: ClientOptions = {}) {
+    this.config = validateConfig({ ...config, producer: { ...config?.producer, ...options.producer, sendRetry: { ...config?.producer?.sendRetry, ...options.producer?.sendRetry, ...options.sendRetry } } });
     this.logger = config.logger ?? defaultLogger;
     this.hooks = config.hooks;
     this.registry = new RegistryClient(config.registry);
     this.transport = options.transport ?? kafkajsTransport(this.config, this.logger);
-    this.producerName = config.producerName ?? `${config.clientId ?? 'kafkagen'} (kafkagen ${VERSION})`;
-    this.sendRetry = { ...DEFAULT_RETRY, attempts: 3, ...options.sendRetry };
+    this.producerName = config.producerName ?? `${config.clientId ?? DEFAULTS.clientId} (kafkagen ${VERSION})`;
   }
 
-  /** A client from KAFKA_BROKERS, SCHEMA_REGISTRY_URL and friends (see configFromEnv). */
   static fromEnv(overrides: Partial<ClientConfig> = {}, options: ClientOptions = {}): KafkaClient {
     return new KafkaClient(configFromEnv(process.env, overrides), options);
   }
 
-  /** The topic's name on the cluster: with the per-environment prefix, if any. */
   topicName(topic: string): string {
     return `${this.config.topicPrefix ?? ''}${topic}`;
   }
@@ -60,7 +56,7 @@ export class KafkaClient {
     return new TopicProducer<TInput>(this, descriptor);
   }
 
-  /** A consumer group; add topics with `.route(descriptor, handlers)`, then `start()`. */
+  /** Add topics with `.route(descriptor, handlers)`, then `start()`. */
   group(options: ConsumerOptions & { groupId: string }): GroupConsumer {
     const g = new GroupConsumer(this, options);
     this.consumers.add(g);
@@ -71,15 +67,19 @@ export class KafkaClient {
     return this.group({ ...options, groupId: options.groupId ?? descriptor.consumerGroup }).route(descriptor, handlers, options);
   }
 
-  iterate<E>(descriptor: TopicDescriptor, options: ConsumerOptions = {}): AsyncIterableIterator<{ event: E; ctx: EventContext }> {
-    return iterate<E>(this, descriptor, { ...options, groupId: options.groupId ?? descriptor.consumerGroup, partitionsConsumedConcurrently: 1 });
+  iterate<E>(descriptor: TopicDescriptor, options: ConsumerOptions = {}): AsyncGenerator<IteratedEvent<E>, void> & { consumer: GroupConsumer } {
+    const it = iterate<E>(this, descriptor, { ...options, groupId: options.groupId ?? descriptor.consumerGroup, partitionsConsumedConcurrently: 1 });
+    this.consumers.add(it.consumer);
+    return it;
   }
 
-  /** The one producer connection every topic shares (connected on first use). */
-  sharedProducer(): Promise<TransportProducer> {
+  sharedProducer(): Promise<SendQueue> {
     if (!this.producer) {
-      this.producer = this.transport.producer(this.options.producer ?? {});
-      this.producer.catch(() => (this.producer = undefined));
+      const p = { ...DEFAULTS.producer, ...defined(this.config.producer ?? {}) };
+      const retry = { ...DEFAULT_SEND_RETRY, ...p.sendRetry };
+      const onRetry = (e: unknown, attempt: number, delayMs: number) => this.logger.warn(`send failed (attempt ${attempt}); retrying in ${delayMs} ms`, { error: (e as Error)?.message });
+      this.producer = this.transport.producer({ ...p, acks: p.idempotent ? -1 : p.acks }).then((t) => new SendQueue(t, { ...p, retry, onRetry }));
+      this.producer.catch(() => (this.producer = undefined)); // the next send connects again
     }
     return this.producer;
   }
@@ -92,19 +92,27 @@ export class KafkaClient {
     return this.adminConnection;
   }
 
-  /** Creates topics that do not exist yet (with the catalog's partition counts). */
+  /** Creates missing topics and their dead-letter topics. */
   async ensureTopics(descriptors: TopicDescriptor[]): Promise<void> {
-    const admin = await this.admin();
-    await admin.createTopics(descriptors.flatMap((d) => [{ topic: this.topicName(d.topic), partitions: d.partitions }, { topic: this.topicName(d.deadLetterTopic), partitions: d.partitions }]));
+    const topics = new Map(descriptors.flatMap((d) => [d.topic, d.deadLetterTopic].map((t) => [this.topicName(t), d.partitions] as const)));
+    await (await this.admin()).createTopics([...topics].map(([topic, partitions]) => ({ topic, partitions })));
   }
 
-  /** Stops every consumer made from this client, then closes the producer and admin connections. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.consumers].map((c) => c.stop()));
+    if (this.signalHandler) for (const s of ['SIGTERM', 'SIGINT'] as const) process.off(s, this.signalHandler);
+    const stopped = await Promise.allSettled([...this.consumers].map((c) => c.stop()));
     const [producer, admin] = [this.producer, this.adminConnection];
-    this.producer = undefined;
-    this.adminConnection = undefined;
-    await Promise.allSettled([producer?.then((p) => p.disconnect()), admin?.then((a) => a.disconnect())]);
+    this.producer = this.adminConnection = undefined;
+    await Promise.allSettled([producer?.then((p) => p.close()), admin?.then((a) => a.disconnect())]);
+    for (const s of stopped) if (s.status === 'rejected') throw s.reason;
+  }
+
+  /** Opt-in graceful shutdown on SIGTERM/SIGINT: close(), then `onClosed` (e.g. process.exit). A second signal ends the process. */
+  closeOnSignals(onClosed: (error?: unknown) => void = () => {}): this {
+    if (this.signalHandler) return this;
+    this.signalHandler = () => void this.close().then(() => onClosed(), onClosed);
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, this.signalHandler);
+    return this;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,59 +1,63 @@
-// Consuming typed events at least once: an offset is committed only after its handler has
-// succeeded or the record has been dead-lettered. Handler failures are retried per the
-// topic's policy; what retrying cannot fix (undecodable bytes, unknown schema id, invalid
-// payload) goes to the dead-letter topic at once. Nothing is dropped.
+// At least once: an offset is committed only after its handler succeeded or the record was
+// dead-lettered. Failed handlers are retried per the topic's policy; what retrying cannot fix
+// (bad bytes, unknown schema id, invalid payload) is dead-lettered at once. Commits go per
+// batch, not per record: a commit per record would cap throughput at the broker's round trip.
 import { performance } from 'node:perf_hooks';
 import type { KafkaClient } from './client.js';
+import { type ConsumerConfig, DEFAULTS, defined, numberProblems } from './config.js';
 import type { TopicDescriptor } from './descriptor.js';
 import { type DeadLetterStage, deadLetter } from './dlq.js';
-import { KafkagenRuntimeError } from './errors.js';
-import { callHook } from './hooks.js';
+import { isRetriable, KafkagenRuntimeError, messageOf } from './errors.js';
 import { HEADERS } from './headers.js';
-import { type RetryPolicy, backoffDelay } from './retry.js';
-import { DecodeError, TopicSerde } from './serde.js';
-import type { ConsumerSettings, IncomingRecord, RecordControl, TransportConsumer } from './transport/types.js';
+import { callHook } from './hooks.js';
+import { backoffDelay, type RetryPolicy, sleep } from './retry.js';
+import { type Decoded, isDecodeError, TopicSerde } from './serde/index.js';
+import type { BatchControl, IncomingRecord, TransportConsumer } from './transport/types.js';
 
 export interface EventContext {
+  /** Without the environment prefix. */
   topic: string;
   partition: number;
   offset: string;
-  /** Broker timestamp, ms since epoch, as a string (as Kafka clients report it). */
   timestamp: string;
   key: string | null;
   rawKey: Buffer | null;
+  /** Decoded with the key schema when the topic has one, else `key`. */
+  keyValue: unknown;
   headers: Record<string, string>;
   eventType: string;
   schemaId: number;
   correlationId: string | undefined;
-  /** 1 on the first try. */
   attempt: number;
-  /** Sends this record to the dead-letter topic now (no further retries) and commits it. */
+  /** Aborts when the consumer stops (a handler that gives up leaves the record to be read again). */
+  signal: AbortSignal;
+  /** Dead-letters the record when the handler returns. */
   deadLetter(reason: string): void;
+  heartbeat(): Promise<void>;
 }
 
 export type EventHandler<E> = (event: E, ctx: EventContext) => Promise<void> | void;
 
-export interface ConsumerOptions extends Partial<Omit<ConsumerSettings, 'groupId'>> {
+export interface ConsumerOptions extends ConsumerConfig {
   groupId?: string;
   retry?: Partial<RetryPolicy>;
   deadLetterTopic?: string;
-  fromBeginning?: boolean;
-  /** Partitions handled at once (order is kept within each partition). Default 1. */
-  partitionsConsumedConcurrently?: number;
-  /** Stop waits this long for in-flight handlers before disconnecting anyway (default 30000). */
-  shutdownTimeoutMs?: number;
 }
+
+export type ConsumerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
 
 export interface ConsumerHealth {
   connected: boolean;
   running: boolean;
+  state: ConsumerState;
   groupId: string;
+  paused: boolean;
   assignments: Array<{ topic: string; partitions: number[] }>;
-  /** Records not yet committed per partition, where the broker could tell. */
   lag: Array<{ topic: string; partition: number; lag: number }>;
   lastError: string | undefined;
   processed: number;
   deadLettered: number;
+  retries: number;
 }
 
 interface Route {
@@ -61,292 +65,264 @@ interface Route {
   serde: TopicSerde;
   retry: RetryPolicy;
   deadLetterTopic: string;
-  handle: (event: unknown, ctx: EventContext) => Promise<void>;
+  handle: (event: unknown, ctx: EventContext) => Promise<void> | void;
 }
 
-/** A record the consumer gave up on without handling it (iterator closed): never committed. */
-class AbandonedRecord extends Error {
-  constructor() {
-    super('the iterator was closed before this record was handled; it will be read again');
-    this.name = 'AbandonedRecord';
-  }
-}
+/** The name of the error that gives a record up unhandled (iterator closed): not committed, read again. */
+export const ABANDONED = 'KafkagenAbandonedRecord';
 
-class DeadLetterRequest extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'DeadLetterRequest';
-  }
-}
-
-/**
- * One consumer group over one or more topics. Handlers are given per topic (a function over
- * the topic's union, or an object keyed by event type).
- */
+/** One consumer group over one or more topics, each with a handler (or handlers by event type). */
 export class GroupConsumer {
+  readonly groupId: string;
   private transport: TransportConsumer | undefined;
   private readonly routes = new Map<string, Route>();
-  private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private state: ConsumerState = 'idle';
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private readonly settings: typeof DEFAULTS.consumer;
   private lastError: string | undefined;
-  private processed = 0;
-  private deadLettered = 0;
+  private readonly counts = { processed: 0, deadLettered: 0, retries: 0 };
+  private readonly progress = new Map<string, { end: bigint; next: bigint }>();
+  private readonly pauses = new Map<string, number[] | undefined>();
   private signalHandler: (() => void) | undefined;
-  readonly groupId: string;
 
   constructor(
     private readonly client: KafkaClient,
     private readonly options: ConsumerOptions & { groupId: string },
   ) {
     this.groupId = options.groupId;
+    const { groupId, retry, deadLetterTopic, ...own } = options;
+    this.settings = { ...DEFAULTS.consumer, ...defined(client.config.consumer ?? {}), ...defined(own) };
+    const problems = numberProblems(this.settings);
+    if (!groupId) problems.push('groupId: none given');
+    if (problems.length > 0) throw new KafkagenRuntimeError('CONFIG_INVALID', `invalid consumer options:\n  - ${problems.join('\n  - ')}`);
   }
 
   /** Adds a topic with its handler(s). Call before start(). */
   route<E>(descriptor: TopicDescriptor, handlers: EventHandler<E> | Record<string, EventHandler<never>>, overrides: { retry?: Partial<RetryPolicy>; deadLetterTopic?: string } = {}): this {
-    if (this.state !== 'idle') throw new KafkagenRuntimeError('CONFIG_INVALID', 'add topics before the consumer starts');
-    const topic = this.client.topicName(descriptor.topic);
     const byType = typeof handlers === 'function' ? undefined : (handlers as Record<string, EventHandler<unknown>>);
-    if (byType) {
-      const unknown = Object.keys(byType).filter((k) => !descriptor.events.some((e) => e.name === k));
-      if (unknown.length > 0) throw new KafkagenRuntimeError('CONFIG_INVALID', `no event type ${unknown.join(', ')} on ${descriptor.topic}; it carries ${descriptor.events.map((e) => e.name).join(', ')}`);
-    }
-    this.routes.set(topic, {
+    const unknown = Object.keys(byType ?? {}).filter((k) => !descriptor.events.some((e) => e.name === k));
+    if (this.state !== 'idle' || unknown.length > 0) throw new KafkagenRuntimeError('CONFIG_INVALID', unknown.length > 0 ? `no event type ${unknown.join(', ')} on ${descriptor.topic}; it carries ${descriptor.events.map((e) => e.name).join(', ')}` : 'add topics before the consumer starts');
+    this.routes.set(this.client.topicName(descriptor.topic), {
       descriptor,
       serde: new TopicSerde(descriptor, this.client.registry),
       retry: { ...descriptor.retry, ...this.options.retry, ...overrides.retry },
       deadLetterTopic: this.client.topicName(overrides.deadLetterTopic ?? this.options.deadLetterTopic ?? descriptor.deadLetterTopic),
-      handle: async (event, ctx) => {
-        if (!byType) return (handlers as EventHandler<unknown>)(event, ctx);
-        const h = byType[ctx.eventType];
-        // An event type without a handler is acknowledged: the consumer chose not to care.
-        if (h) await h(event as never, ctx);
-      },
+      // An event type without a handler is acknowledged: the consumer chose not to care.
+      handle: byType ? (event, ctx) => byType[ctx.eventType]?.(event, ctx) : (handlers as EventHandler<unknown>),
     });
     return this;
   }
 
-  async start(): Promise<void> {
-    if (this.state !== 'idle') return;
-    this.state = 'running';
-    const o = this.options;
-    this.transport = await this.client.transport.consumer({
-      groupId: this.groupId,
-      sessionTimeoutMs: o.sessionTimeoutMs,
-      heartbeatIntervalMs: o.heartbeatIntervalMs,
-      maxBytes: o.maxBytes,
-      maxBytesPerPartition: o.maxBytesPerPartition,
-      maxWaitTimeMs: o.maxWaitTimeMs,
-    });
-    this.transport.onCrash((e) => {
-      this.lastError = e.message;
-      this.client.logger.error(`consumer group ${this.groupId} crashed`, { error: e.message });
-    });
-    await this.transport.subscribe([...this.routes.keys()], o.fromBeginning ?? false);
-    await this.transport.run((record, control) => this.process(record, control), o.partitionsConsumedConcurrently ?? 1);
+  /** Joins the group and starts handling records; resolves once running. */
+  start(): Promise<void> {
+    if (this.state === 'idle') {
+      this.state = 'starting';
+      this.starting = this.doStart();
+    }
+    return this.starting ?? Promise.resolve();
   }
 
-  /** Graceful shutdown: stop fetching, finish in-flight handlers, commit, disconnect. */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped' || this.state === 'stopping' || !this.transport) {
+  private async doStart(): Promise<void> {
+    const s = this.settings;
+    try {
+      this.transport = await this.client.transport.consumer({ groupId: this.groupId, ...s });
+      this.transport.onCrash((e, restarting) => {
+        this.noteError(e, restarting ? 'crashed; rejoining' : 'crashed and stopped');
+        if (!restarting && this.state === 'running') this.state = 'crashed';
+      });
+      await this.transport.subscribe([...this.routes.keys()], s.fromBeginning);
+      await this.transport.run((batch, control) => this.handleBatch(batch, control), s.partitionsConsumedConcurrently);
+      if (this.state === 'starting') this.state = 'running';
+      this.applyPauses();
+    } catch (e) {
+      this.noteError(e, 'failed to start');
       this.state = 'stopped';
-      return;
+      await this.transport?.disconnect().catch(() => {});
+      throw e;
     }
-    this.state = 'stopping';
+  }
+
+  /** Graceful shutdown: stop fetching, finish in-flight handlers, commit, disconnect, within shutdownTimeoutMs. */
+  stop(): Promise<void> {
+    return (this.stopping ??= this.doStop());
+  }
+
+  private async doStop(): Promise<void> {
+    await this.starting?.catch(() => {});
+    this.removeSignalHandlers();
     const transport = this.transport;
-    const timeoutMs = this.options.shutdownTimeoutMs ?? 30_000;
+    if (!transport || this.state === 'stopped') return void (this.state = 'stopped');
+    this.state = 'stopping';
+    this.abort.abort(); // ends backoff waits at once; their records stay uncommitted
+    const ms = this.settings.shutdownTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([transport.stop().then(() => 'stopped' as const), timedOut]);
+    const outcome = await Promise.race([transport.stop(), new Promise((r) => (timer = setTimeout(r, ms, 'timeout')))]);
     clearTimeout(timer);
     await transport.disconnect().catch(() => {});
     this.state = 'stopped';
-    if (this.signalHandler) {
-      process.off('SIGTERM', this.signalHandler);
-      process.off('SIGINT', this.signalHandler);
-    }
-    if (outcome === 'timeout') throw new KafkagenRuntimeError('SHUTDOWN_TIMEOUT', `handlers of ${this.groupId} did not finish within ${timeoutMs} ms; their records were not committed and will be read again`);
+    if (outcome === 'timeout') throw new KafkagenRuntimeError('SHUTDOWN_TIMEOUT', `handlers of ${this.groupId} did not finish within ${ms} ms; their records were not committed and will be read again`);
   }
 
-  /**
-   * Back-pressure: stop fetching a topic (all its partitions, or some) while a downstream
-   * system is saturated; records in flight finish. `resume` picks up where it left off.
-   */
-  pause(topic: string, partitions?: number[]): void {
-    this.transport?.pause(this.client.topicName(topic), partitions);
-  }
-
-  resume(topic: string, partitions?: number[]): void {
-    this.transport?.resume(this.client.topicName(topic), partitions);
-  }
-
-  /** Stops gracefully on SIGTERM or SIGINT, then calls `onStopped` (e.g. process.exit). */
+  /** Stops gracefully on SIGTERM or SIGINT, then calls `onStopped` (e.g. process.exit). A second signal is not caught. */
   stopOnSignals(onStopped: (error?: unknown) => void = () => {}): this {
-    this.signalHandler = () => {
-      this.stop().then(() => onStopped(), onStopped);
-    };
-    process.once('SIGTERM', this.signalHandler);
-    process.once('SIGINT', this.signalHandler);
+    this.removeSignalHandlers();
+    this.signalHandler = () => void this.stop().then(() => onStopped(), onStopped);
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, this.signalHandler);
     return this;
   }
 
-  async health(): Promise<ConsumerHealth> {
-    const assignments = this.transport?.assignments() ?? [];
-    const lag: ConsumerHealth['lag'] = [];
-    if (this.state === 'running') {
-      try {
-        const admin = await this.client.admin();
-        for (const { topic, partitions } of assignments) {
-          const [ends, committed] = await Promise.all([admin.endOffsets(topic), admin.committedOffsets(this.groupId, topic)]);
-          for (const p of partitions) {
-            const end = ends.find((e) => e.partition === p)?.offset;
-            const done = committed.find((c) => c.partition === p)?.offset;
-            if (end !== undefined && done !== undefined && Number(done) >= 0) lag.push({ topic, partition: p, lag: Number(end) - Number(done) });
-          }
-        }
-      } catch (e) {
-        this.lastError = `lag unknown: ${(e as Error).message}`;
-      }
-    }
-    return { connected: this.state === 'running', running: this.state === 'running', groupId: this.groupId, assignments, lag, lastError: this.lastError, processed: this.processed, deadLettered: this.deadLettered };
+  /** Back-pressure: stops fetching a topic (some partitions, or every topic) while downstream is saturated; records in hand finish. */
+  pause(topic?: string, partitions?: number[]): void {
+    for (const t of topic === undefined ? this.routes.keys() : [this.client.topicName(topic)]) this.pauses.set(t, partitions);
+    this.applyPauses();
+    callHook(this.client.hooks, 'onPaused', { groupId: this.groupId, reason: 'pause()' });
   }
 
-  private async process(record: IncomingRecord, control: RecordControl): Promise<void> {
-    const route = this.routes.get(record.topic);
-    if (!route) return;
-    const start = performance.now();
-    const base = { topic: record.topic, partition: record.partition };
-    let decoded;
-    try {
-      decoded = await route.serde.decode(record.value);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e; // e.g. the registry is down: kafkajs retries the record
-      await this.toDeadLetter(route, record, e, e.stage, 0);
-      return;
+  /** Goes on where pause() stopped; nothing is skipped. */
+  resume(topic?: string, partitions?: number[]): void {
+    for (const t of topic === undefined ? [...this.pauses.keys()] : [this.client.topicName(topic)]) {
+      this.pauses.delete(t);
+      if (this.state === 'running') this.transport!.resume(t, partitions);
     }
+    callHook(this.client.hooks, 'onResumed', { groupId: this.groupId });
+  }
+
+  async health(): Promise<ConsumerHealth> {
+    const assignments = this.state === 'running' ? this.transport!.assignments() : [];
+    const lag = assignments.flatMap(({ topic, partitions }) =>
+      partitions.flatMap((partition) => {
+        const p = this.progress.get(`${topic}:${partition}`);
+        return p ? [{ topic, partition, lag: Math.max(0, Number(p.end - p.next)) }] : [];
+      }),
+    );
+    return { connected: this.transport?.isConnected() ?? false, running: this.state === 'running', state: this.state, groupId: this.groupId, paused: this.pauses.size > 0, assignments, lag, lastError: this.lastError, ...this.counts };
+  }
+
+  private async handleBatch({ topic, partition, records, highWatermark }: { topic: string; partition: number; records: IncomingRecord[]; highWatermark: string }, control: BatchControl): Promise<void> {
+    const route = this.routes.get(topic)!;
+    const key = `${topic}:${partition}`;
+    const progress = this.progress.get(key) ?? { end: 0n, next: 0n };
+    this.progress.set(key, progress);
+    progress.end = BigInt(highWatermark);
+    let uncommitted = 0;
+    let lastCommit = Date.now();
+    const commit = async () => {
+      const start = performance.now();
+      const offset = String(progress.next);
+      await control.commit(offset);
+      callHook(this.client.hooks, 'onCommitted', { topic, partition, offset, records: uncommitted, durationMs: performance.now() - start });
+      uncommitted = 0;
+      lastCommit = Date.now();
+    };
+    let failure: unknown;
+    try {
+      for (const record of records) {
+        if (!control.isRunning() || control.isStale() || this.abort.signal.aborted || this.transport!.isPaused(topic, partition)) break;
+        if ((await this.process(route, record, control)) === 'abandoned') break;
+        control.resolveOffset(record.offset);
+        progress.next = BigInt(record.offset) + 1n;
+        if (++uncommitted >= this.settings.commitEveryRecords || Date.now() - lastCommit >= this.settings.commitIntervalMs) await commit();
+        await control.heartbeat();
+      }
+    } catch (e) {
+      failure = e;
+    }
+    // After a failure too: what was handled is committed, the rest is read again.
+    if (uncommitted > 0) await commit().catch((e) => (failure === undefined ? (failure = e) : this.noteError(e, `commit of ${key}`)));
+    if (failure !== undefined) throw failure; // the client rejoins and reads on from the last commit
+  }
+
+  /** Decodes, handles with retries, or dead-letters one record: 'done' (commit it) or 'abandoned' (stopping). */
+  private async process(route: Route, record: IncomingRecord, control: BatchControl): Promise<'done' | 'abandoned'> {
+    const start = performance.now();
+    const decoded = await this.decode(route, record, control);
+    if (typeof decoded === 'string') return decoded;
+    const { value, keyValue } = decoded;
+    const hook = { topic: record.topic, partition: record.partition, eventType: value.eventType, offset: record.offset };
     for (let attempt = 1; ; attempt++) {
-      let requested: DeadLetterRequest | undefined;
+      let requested: string | undefined;
       const ctx: EventContext = {
+        ...hook,
         topic: route.descriptor.topic,
-        partition: record.partition,
-        offset: record.offset,
         timestamp: record.timestamp,
-        key: record.key ? record.key.toString('utf8') : null,
+        key: record.key?.toString('utf8') ?? null,
         rawKey: record.key,
+        keyValue,
         headers: record.headers,
-        eventType: decoded.eventType,
-        schemaId: decoded.schemaId,
+        schemaId: value.schemaId,
         correlationId: record.headers[HEADERS.correlationId],
         attempt,
-        deadLetter: (reason) => {
-          requested = new DeadLetterRequest(reason);
-        },
+        signal: this.abort.signal,
+        deadLetter: (reason) => (requested = reason),
+        heartbeat: () => control.heartbeat(),
       };
       try {
-        await route.handle(decoded.value, ctx);
-        if (requested) {
-          await this.toDeadLetter(route, record, requested, 'handle', attempt);
-          return;
-        }
-        await this.commit(record);
-        this.processed++;
-        const endToEnd = Date.now() - Number(record.timestamp);
-        callHook(this.client.hooks, 'onConsumed', { ...base, eventType: decoded.eventType, offset: record.offset, attempts: attempt, durationMs: performance.now() - start, endToEndMs: endToEnd });
-        return;
+        await route.handle(value.value, ctx);
+        if (requested !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', requested), 'handle', attempt);
+        this.counts.processed++;
+        callHook(this.client.hooks, 'onConsumed', { ...hook, attempts: attempt, durationMs: performance.now() - start, endToEndMs: Date.now() - Number(record.timestamp) });
+        return 'done';
       } catch (e) {
-        if (e instanceof AbandonedRecord) throw e;
-        this.lastError = (e as Error).message;
-        if (attempt >= route.retry.attempts) {
-          await this.toDeadLetter(route, record, e, 'handle', attempt);
-          return;
-        }
+        if ((e as Error | null)?.name === ABANDONED) return 'abandoned';
+        if (requested !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', requested, { cause: e }), 'handle', attempt);
+        this.lastError = messageOf(e);
+        if (attempt >= route.retry.attempts) return this.toDeadLetter(route, record, e, 'handle', attempt);
+        if (this.abort.signal.aborted) return 'abandoned'; // stopping: the next run reads it again
         const delayMs = backoffDelay(attempt, route.retry);
-        callHook(this.client.hooks, 'onRetry', { ...base, eventType: decoded.eventType, offset: record.offset, attempt, delayMs, error: e, durationMs: performance.now() - start });
-        this.client.logger.warn(`handler for ${record.topic} failed (attempt ${attempt}/${route.retry.attempts}); retrying in ${delayMs} ms`, { offset: record.offset, error: (e as Error).message });
-        await sleepWithHeartbeat(delayMs, control);
-        if (this.state === 'stopping') throw new KafkagenRuntimeError('HANDLER_FAILED', 'stopping: record left uncommitted for the next run'); // read again after restart
+        this.counts.retries++;
+        callHook(this.client.hooks, 'onRetry', { ...hook, attempt, delayMs, error: e, durationMs: performance.now() - start });
+        this.client.logger.warn(`handler for ${record.topic} failed (attempt ${attempt}/${route.retry.attempts}); retrying in ${delayMs} ms`, { partition: record.partition, offset: record.offset, error: messageOf(e) });
+        if (!(await this.wait(delayMs, control))) return 'abandoned';
       }
     }
   }
 
-  private async toDeadLetter(route: Route, record: IncomingRecord, error: unknown, stage: DeadLetterStage, attempts: number): Promise<void> {
+  /** A registry outage is not the record's fault: it is waited out (backoff, heartbeats), never dead-lettered. */
+  private async decode(route: Route, record: IncomingRecord, control: BatchControl): Promise<{ value: Decoded; keyValue: unknown } | 'done' | 'abandoned'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const d = route.serde.decode(record.value, record.headers[HEADERS.eventType]);
+        return { value: d instanceof Promise ? await d : d, keyValue: await route.serde.decodeKey(record.key) };
+      } catch (e) {
+        // Neither retriable nor a known decoding failure: dead-letter rather than crash-loop.
+        if (isDecodeError(e) || !isRetriable(e)) return this.toDeadLetter(route, record, e, isDecodeError(e) ? e.stage : 'deserialize', 0);
+        this.noteError(e, `cannot decode ${record.topic}/${record.partition}@${record.offset} yet`);
+        if (!(await this.wait(backoffDelay(Math.min(attempt, 6), { ...route.retry, maxBackoffMs: 30_000 }), control))) return 'abandoned';
+      }
+    }
+  }
+
+  private async toDeadLetter(route: Route, record: IncomingRecord, error: unknown, stage: DeadLetterStage, attempts: number): Promise<'done'> {
+    // If this write fails, the batch fails before the record is committed: it is read again.
     await deadLetter(this.client, { record, deadLetterTopic: route.deadLetterTopic, groupId: this.groupId, error, stage, attempts });
-    await this.commit(record);
-    this.deadLettered++;
-    this.lastError = (error as Error).message;
+    this.counts.deadLettered++;
+    this.lastError = messageOf(error);
     callHook(this.client.hooks, 'onDeadLettered', { topic: record.topic, partition: record.partition, offset: record.offset, stage, error, deadLetterTopic: route.deadLetterTopic, durationMs: 0 });
+    return 'done';
   }
 
-  private commit(record: IncomingRecord): Promise<void> {
-    return this.transport!.commit(record.topic, record.partition, (BigInt(record.offset) + 1n).toString());
-  }
-}
-
-/** Waits `ms`, heartbeating so a long backoff does not cost the group membership. */
-async function sleepWithHeartbeat(ms: number, control: RecordControl): Promise<void> {
-  const step = 1000;
-  for (let left = ms; left > 0; left -= step) {
-    await new Promise((r) => setTimeout(r, Math.min(step, left)));
-    await control.heartbeat().catch(() => {});
-  }
-}
-
-/**
- * Pull-style consumption for batch and ETL jobs: `for await (const { event, ctx } of it)`.
- * A record is committed when the loop asks for the next one, so a crash in the loop body
- * re-reads it; breaking out of the loop stops the consumer.
- */
-export function iterate<E>(client: KafkaClient, descriptor: TopicDescriptor, options: ConsumerOptions & { groupId: string }): AsyncIterableIterator<{ event: E; ctx: EventContext }> {
-  type Item = { event: E; ctx: EventContext };
-  type Settle = { resolve: () => void; reject: (e: Error) => void };
-  const consumer = new GroupConsumer(client, options);
-  const waiting: Array<(item: IteratorResult<Item>) => void> = [];
-  const ready: Array<{ item: Item; settle: Settle }> = [];
-  let current: Settle | undefined;
-  let started = false;
-  let finished = false;
-
-  consumer.route<E>(descriptor, (event, ctx) => new Promise<void>((resolve, reject) => {
-    const item = { event, ctx };
-    const w = waiting.shift();
-    if (w) {
-      current = { resolve, reject };
-      w({ value: item, done: false });
-    } else ready.push({ item, settle: { resolve, reject } });
-  }));
-
-  const finish = async (): Promise<IteratorResult<Item>> => {
-    if (!finished) {
-      finished = true;
-      // Not handled to the end (the loop broke or threw): left uncommitted, read again next time.
-      current?.reject(new AbandonedRecord());
-      for (const r of ready.splice(0)) r.settle.reject(new AbandonedRecord());
-      await consumer.stop().catch(() => {});
-      for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+  /** Waits `ms`, heartbeating so a long backoff does not cost the group membership. False when stopping. */
+  private async wait(ms: number, control: BatchControl): Promise<boolean> {
+    for (let left = ms; left > 0; left -= 1_000) {
+      if (!(await sleep(Math.min(1_000, left), this.abort.signal))) return false;
+      await control.heartbeat().catch(() => {}); // a rebalance shows up at commit time
     }
-    return { value: undefined, done: true };
-  };
+    return !this.abort.signal.aborted;
+  }
 
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next() {
-      // The loop asks for the next record: the previous one was handled, commit it.
-      current?.resolve();
-      current = undefined;
-      if (finished) return { value: undefined, done: true };
-      if (!started) {
-        started = true;
-        void consumer.start().catch(() => finish());
-      }
-      const r = ready.shift();
-      if (r) {
-        current = r.settle;
-        return { value: r.item, done: false };
-      }
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    return: finish,
-  };
+  private applyPauses(): void {
+    if (this.state === 'running') for (const [t, partitions] of this.pauses) this.transport!.pause(t, partitions);
+  }
+
+  private noteError(e: unknown, context: string): void {
+    this.lastError = `${context}: ${messageOf(e)}`;
+    this.client.logger.warn(`consumer group ${this.groupId}: ${context}`, { error: messageOf(e) });
+    callHook(this.client.hooks, 'onError', { groupId: this.groupId, error: e, context });
+  }
+
+  private removeSignalHandlers(): void {
+    if (this.signalHandler) for (const s of ['SIGTERM', 'SIGINT'] as const) process.off(s, this.signalHandler);
+  }
 }

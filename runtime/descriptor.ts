@@ -10,21 +10,19 @@ export interface SubjectRef {
 }
 
 export interface SchemaBinding {
-  /** The registry subject this schema is registered under. */
   subject: string;
-  /** Schema text exactly as `kafkagen register` registers it. */
+  /** Exactly as `kafkagen register` registers it. */
   schema: string;
   references: SubjectRef[];
-  /** Avro: the generated codec (reader schema). */
+  /** Avro: the generated codec (the reader schema); JSON Schema: the generated validator. */
   codec?: AvroCodec<unknown, unknown>;
-  /** JSON Schema: the generated, ahead-of-time compiled validator. */
   validator?: Validator<unknown>;
 }
 
 export interface EventDescriptor extends SchemaBinding {
-  /** Event type name: the `$type` tag and the handler key. */
+  /** The `$type` tag and the handler key. */
   name: string;
-  /** Avro full name (matched against the writer's record name when reading). */
+  /** Avro full name, matched against the writer's. */
   recordName?: string;
 }
 
@@ -34,7 +32,7 @@ export interface TopicDescriptor {
   topic: string;
   format: 'AVRO' | 'JSON';
   events: EventDescriptor[];
-  /** TopicNameStrategy with several event types: the union subject all of them are written under. */
+  /** TopicNameStrategy with several event types: the union subject they are all written under. */
   union?: SchemaBinding;
   key: KeyDescriptor;
   consumerGroup: string;

@@ -1,14 +1,11 @@
-// Dead-letter topics: a record that cannot be processed is written there with its original
-// key, value bytes and headers, plus headers saying where it came from and why; replay
-// brings such records back to their original topic.
+// Dead-letter topics: the original key, value bytes and headers, plus headers saying where
+// the record came from and why. Replay brings records back to their topic and partition.
 import type { KafkaClient } from './client.js';
-import { isKafkagenRuntimeError } from './errors.js';
+import { isKafkagenRuntimeError, KafkagenRuntimeError, messageOf } from './errors.js';
 import { DLQ_HEADERS } from './headers.js';
 import type { IncomingRecord } from './transport/types.js';
 
 export type DeadLetterStage = 'deserialize' | 'validate' | 'handle';
-
-const STACK_LIMIT = 2000;
 
 export interface DeadLetterInput {
   record: IncomingRecord;
@@ -19,82 +16,89 @@ export interface DeadLetterInput {
   attempts: number;
 }
 
-export function deadLetterHeaders(input: DeadLetterInput): Record<string, string> {
-  const e = input.error as { name?: string; message?: string; stack?: string; code?: string };
+/** Headers count against the broker's record size limit: message and stack are cut at 2,000 characters. */
+const cut = (s: unknown) => String(s ?? '').slice(0, 2000);
+const withoutDlqHeaders = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !k.startsWith('kafkagen-dlq-')));
+
+export function deadLetterHeaders({ record, groupId, error, stage, attempts }: DeadLetterInput): Record<string, string> {
+  const e = error as { name?: unknown; stack?: unknown } | null;
   return {
-    ...input.record.headers,
-    [DLQ_HEADERS.topic]: input.record.topic,
-    [DLQ_HEADERS.partition]: String(input.record.partition),
-    [DLQ_HEADERS.offset]: input.record.offset,
-    [DLQ_HEADERS.timestamp]: input.record.timestamp,
-    [DLQ_HEADERS.group]: input.groupId,
-    [DLQ_HEADERS.errorClass]: e?.name ?? typeof input.error,
-    ...(isKafkagenRuntimeError(input.error) ? { [DLQ_HEADERS.errorCode]: input.error.code } : {}),
-    [DLQ_HEADERS.errorMessage]: String(e?.message ?? input.error).slice(0, STACK_LIMIT),
-    [DLQ_HEADERS.errorStack]: String(e?.stack ?? '').slice(0, STACK_LIMIT),
-    [DLQ_HEADERS.attempts]: String(input.attempts),
-    [DLQ_HEADERS.stage]: input.stage,
+    ...withoutDlqHeaders(record.headers), // a replayed record that failed again gets fresh ones
+    [DLQ_HEADERS.topic]: record.topic,
+    [DLQ_HEADERS.partition]: String(record.partition),
+    [DLQ_HEADERS.offset]: record.offset,
+    [DLQ_HEADERS.timestamp]: record.timestamp,
+    [DLQ_HEADERS.group]: groupId,
+    [DLQ_HEADERS.errorClass]: typeof e?.name === 'string' ? e.name : typeof error,
+    ...(isKafkagenRuntimeError(error) && { [DLQ_HEADERS.errorCode]: error.code }),
+    [DLQ_HEADERS.errorMessage]: cut(messageOf(error)),
+    [DLQ_HEADERS.errorStack]: cut(e?.stack),
+    [DLQ_HEADERS.attempts]: String(attempts),
+    [DLQ_HEADERS.stage]: stage,
     [DLQ_HEADERS.deadLetteredAt]: new Date().toISOString(),
   };
 }
 
-/** Writes the record to its dead-letter topic (through the client's shared producer). */
 export async function deadLetter(client: KafkaClient, input: DeadLetterInput): Promise<void> {
-  const producer = await client.sharedProducer();
-  await producer.send(input.deadLetterTopic, [{ key: input.record.key, value: input.record.value, headers: deadLetterHeaders(input) }]);
-  client.logger.warn(`record ${input.record.topic}/${input.record.partition}@${input.record.offset} dead-lettered to ${input.deadLetterTopic} (${input.stage})`, { error: (input.error as Error)?.message });
+  const { record, deadLetterTopic, stage } = input;
+  await (await client.sharedProducer()).send(deadLetterTopic, [{ key: record.key, value: record.value, headers: deadLetterHeaders(input) }]);
+  client.logger.warn(`record ${record.topic}/${record.partition}@${record.offset} dead-lettered to ${deadLetterTopic} (${stage})`, { error: messageOf(input.error) });
 }
 
 export interface ReplayOptions {
+  /** As the catalog names it (the topic prefix is added). */
   deadLetterTopic: string;
-  /** Only records for which this returns true are replayed (the others stay where they are). */
+  /** Only records for which this is true go back (their headers hold the DLQ_HEADERS). */
   filter?: (record: IncomingRecord) => boolean;
-  /** Consumer group for the replay; a new one by default, so every dead letter is seen. */
-  groupId?: string;
-  /** Gives up waiting for the dead-letter topic's end after this long (default 30000). */
   timeoutMs?: number;
 }
 
 /**
- * Re-publishes dead-lettered records to their original topic with their key, value and
- * original headers (the dead-letter headers removed, `kafkagen-replayed-from` added). Reads
- * up to the end of the dead-letter topic as it was when called. Returns how many it replayed.
+ * Re-publishes dead-lettered records to their original topic and partition with their key,
+ * value and original headers (dead-letter headers removed, `kafkagen-replayed-from` added).
+ * Reads up to the end of the dead-letter topic as it was when called.
  */
 export async function replayDeadLetters(client: KafkaClient, options: ReplayOptions): Promise<{ replayed: number; skipped: number }> {
-  const topic = options.deadLetterTopic;
+  const topic = client.topicName(options.deadLetterTopic);
   const admin = await client.admin();
   const ends = new Map((await admin.endOffsets(topic)).map((e) => [e.partition, BigInt(e.offset)]));
-  const pending = new Set([...ends.entries()].filter(([, end]) => end > 0n).map(([p]) => p));
-  let replayed = 0;
-  let skipped = 0;
-  if (pending.size === 0) return { replayed, skipped };
-  const consumer = await client.transport.consumer({ groupId: options.groupId ?? `kafkagen-replay-${topic}-${Date.now()}` });
-  await consumer.subscribe([topic], true);
+  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
+  const result = { replayed: 0, skipped: 0 };
+  if (pending.size === 0) return result;
+  const consumer = await client.transport.consumer({ groupId: `kafkagen-replay-${topic}-${Date.now()}`, maxWaitTimeMs: 500 });
   const producer = await client.sharedProducer();
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`replay of ${topic} did not reach the end within ${options.timeoutMs ?? 30_000} ms`)), options.timeoutMs ?? 30_000);
-    consumer
-      .run(async (record) => {
-        const end = ends.get(record.partition);
-        if (end === undefined || BigInt(record.offset) >= end) return;
-        const original = record.headers[DLQ_HEADERS.topic];
-        if (original && (!options.filter || options.filter(record))) {
-          const headers = Object.fromEntries(Object.entries(record.headers).filter(([k]) => !k.startsWith('kafkagen-dlq-')));
-          headers[DLQ_HEADERS.replayedFrom] = `${topic}/${record.partition}@${record.offset}`;
-          await producer.send(original, [{ key: record.key, value: record.value, headers }]);
-          replayed++;
-        } else skipped++;
-        await consumer.commit(record.topic, record.partition, (BigInt(record.offset) + 1n).toString());
-        if (BigInt(record.offset) + 1n >= end) pending.delete(record.partition);
-        if (pending.size === 0) {
-          clearTimeout(timer);
-          resolve();
-        }
-      }, 1)
-      .catch(reject);
-  }).finally(async () => {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  try {
+    await consumer.subscribe([topic], true);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new KafkagenRuntimeError('REPLAY_FAILED', `replay of ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run(async ({ partition, records }, control) => {
+          const end = ends.get(partition) ?? 0n;
+          const mine = records.filter((r) => BigInt(r.offset) < end);
+          // Sends made together go out in one request, in order (the send queue).
+          await Promise.all(
+            mine.map((r) => {
+              const original = r.headers[DLQ_HEADERS.topic];
+              if (!original || (options.filter && !options.filter(r))) return void result.skipped++;
+              result.replayed++;
+              const p = Number(r.headers[DLQ_HEADERS.partition]);
+              return producer.send(original, [{ key: r.key, value: r.value, headers: { ...withoutDlqHeaders(r.headers), [DLQ_HEADERS.replayedFrom]: `${topic}/${partition}@${r.offset}` }, partition: p >= 0 ? p : undefined }]);
+            }),
+          );
+          const last = mine.at(-1);
+          if (last) control.resolveOffset(last.offset); // a throwaway group, never committed: each replay reads the whole topic
+          if (!last || BigInt(last.offset) + 1n >= end) pending.delete(partition);
+          if (pending.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        }, 1)
+        .catch(reject);
+    });
+  } finally {
     await consumer.stop().catch(() => {});
     await consumer.disconnect().catch(() => {});
-  });
-  return { replayed, skipped };
+  }
+  return result;
 }

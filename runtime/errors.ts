@@ -1,5 +1,5 @@
 // Runtime errors: a stable `code`, whether retrying can help (`retriable`), and the `cause`.
-// Guards check `code`, not `instanceof`, so they work across copies of the package.
+// Guards check `name` and `code`, not `instanceof`, so they work across copies of the package.
 import type { ValidationIssue } from './validation.js';
 
 export type RuntimeErrorCode =
@@ -8,20 +8,24 @@ export type RuntimeErrorCode =
   | 'SERIALIZE_FAILED'
   | 'DESERIALIZE_FAILED'
   | 'UNKNOWN_SCHEMA_ID'
+  | 'UNKNOWN_EVENT_TYPE'
   | 'SCHEMA_NOT_REGISTERED'
   | 'REGISTRY_UNAVAILABLE'
+  | 'REGISTRY_AUTH_FAILED'
   | 'REGISTRY_HTTP'
+  | 'BROKER_UNREACHABLE'
+  | 'BROKER_AUTH_FAILED'
   | 'SEND_FAILED'
-  | 'UNKNOWN_EVENT_TYPE'
   | 'KEY_MISSING'
   | 'HANDLER_FAILED'
   | 'DEAD_LETTERED'
+  | 'REPLAY_FAILED'
   | 'SHUTDOWN_TIMEOUT';
 
 export class KafkagenRuntimeError extends Error {
   readonly code: RuntimeErrorCode;
   readonly retriable: boolean;
-  /** For VALIDATION_FAILED: every problem with its JSON path. */
+  /** VALIDATION_FAILED: every problem, `path` a JSON Pointer ('' is the root). */
   readonly issues: ValidationIssue[];
 
   constructor(code: RuntimeErrorCode, message: string, opts: { retriable?: boolean; cause?: unknown; issues?: ValidationIssue[] } = {}) {
@@ -37,16 +41,23 @@ export function isKafkagenRuntimeError(e: unknown): e is KafkagenRuntimeError {
   return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'KafkagenRuntimeError' && typeof (e as { code?: unknown }).code === 'string';
 }
 
-export function isValidationError(e: unknown): e is KafkagenRuntimeError {
-  return isKafkagenRuntimeError(e) && e.code === 'VALIDATION_FAILED';
+/** `hasErrorCode(e, 'SCHEMA_NOT_REGISTERED')` */
+export function hasErrorCode<C extends RuntimeErrorCode>(e: unknown, code: C): e is KafkagenRuntimeError & { code: C } {
+  return isKafkagenRuntimeError(e) && e.code === code;
 }
 
-/** Retriable: our own flag, or kafkajs's `retriable` on its errors (network, leader moves). */
+export const isValidationError = (e: unknown): e is KafkagenRuntimeError => hasErrorCode(e, 'VALIDATION_FAILED');
+
+/** Our own flag, or kafkajs's `retriable` on its errors (network, leader moves). */
 export function isRetriable(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
 }
 
 export function validationError(what: string, issues: ValidationIssue[]): KafkagenRuntimeError {
-  const list = issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ');
-  return new KafkagenRuntimeError('VALIDATION_FAILED', `${what} is invalid: ${list}`, { issues });
+  return new KafkagenRuntimeError('VALIDATION_FAILED', `${what} is invalid: ${issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`, { issues });
+}
+
+export function messageOf(e: unknown): string {
+  const m = (e as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(e);
 }

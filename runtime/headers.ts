@@ -1,4 +1,6 @@
-// Header names kafkagen writes. Documented in the README; stable across versions.
+// Header names (stable: other consumers and dashboards key on them; docs/runtime.md).
+import { randomUUID } from 'node:crypto';
+
 export const HEADERS = {
   contentType: 'content-type',
   schemaId: 'kafkagen-schema-id',
@@ -11,7 +13,7 @@ export const HEADERS = {
   tracestate: 'tracestate',
 } as const;
 
-/** Dead-letter headers, added to the original record's own headers. */
+/** Added to a dead-lettered record's own headers; all start with `kafkagen-dlq-`, which replay removes. */
 export const DLQ_HEADERS = {
   topic: 'kafkagen-dlq-original-topic',
   partition: 'kafkagen-dlq-original-partition',
@@ -28,19 +30,52 @@ export const DLQ_HEADERS = {
   replayedFrom: 'kafkagen-replayed-from',
 } as const;
 
+/** The Confluent REST proxy's names for the two wire formats. */
+export const CONTENT_TYPES = { AVRO: 'application/vnd.kafka.avro.v2+binary', JSON: 'application/vnd.kafka.jsonschema.v2+json' } as const;
+
 export type Headers = Record<string, string>;
 
-export function headerText(raw: Buffer | string | Array<Buffer | string> | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-  return v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+export interface RecordHeaderInput {
+  format: 'AVRO' | 'JSON';
+  schemaId: number;
+  eventType: string;
+  producer: string;
+  correlationId?: string;
+  causationId?: string;
+  /** W3C trace context, passed through. */
+  traceparent?: string;
+  tracestate?: string;
+  /** They add names, never replace kafkagen's. */
+  extra?: Headers;
+  now?: Date;
 }
 
-export function decodeHeaders(raw: Record<string, Buffer | string | Array<Buffer | string> | undefined> | undefined): Headers {
+/** A produced record's headers, and its correlation id (given, or a new UUID). */
+export function buildRecordHeaders(h: RecordHeaderInput): { headers: Headers; correlationId: string } {
+  const correlationId = h.correlationId || randomUUID();
+  const headers: Headers = Object.assign({ ...h.extra }, {
+    [HEADERS.contentType]: CONTENT_TYPES[h.format],
+    [HEADERS.schemaId]: String(h.schemaId),
+    [HEADERS.eventType]: h.eventType,
+    [HEADERS.producedAt]: (h.now ?? new Date()).toISOString(),
+    [HEADERS.producer]: h.producer,
+    [HEADERS.correlationId]: correlationId,
+  });
+  if (h.causationId) headers[HEADERS.causationId] = h.causationId;
+  if (h.traceparent) headers.traceparent = h.traceparent;
+  if (h.tracestate) headers.tracestate = h.tracestate;
+  return { headers, correlationId };
+}
+
+type RawHeader = Buffer | string | Array<Buffer | string> | undefined;
+
+/** Kafka headers (bytes, maybe repeated) as text; a repeated header keeps its last value. */
+export function decodeHeaders(raw: Record<string, RawHeader> | undefined): Headers {
   const out: Headers = {};
-  for (const [k, v] of Object.entries(raw ?? {})) {
-    const text = headerText(v);
-    if (text !== undefined) out[k] = text;
+  for (const k in raw) {
+    let v = raw[k];
+    if (Array.isArray(v)) v = v[v.length - 1];
+    if (v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : v.toString('utf8');
   }
   return out;
 }

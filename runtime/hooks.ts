@@ -1,31 +1,32 @@
-// Counters and latency measurements, exposed as hooks so any metrics library (or none) can
-// be plugged in: Prometheus, OpenTelemetry, StatsD.
+// Counters and latencies as hooks, so any metrics library (or none) plugs in: Prometheus,
+// OpenTelemetry, StatsD. A hook that throws is ignored: metrics never fail a record.
 
 export interface RecordEvent {
   topic: string;
   eventType?: string;
   partition?: number;
-  /** Wall time of the operation (encode+send, or decode+handle), in ms. */
+  /** Wall time of encode+send, or decode+handle (retries included), ms. */
   durationMs: number;
 }
 
 export interface RuntimeHooks {
-  /** After a record (or each record of a batch) was acknowledged by the broker. */
   onProduced?(e: RecordEvent): void;
-  /** After a handler succeeded and the offset may be committed. */
-  onConsumed?(e: RecordEvent & { offset: string; attempts: number; endToEndMs?: number }): void;
-  /** Before a failed handler is tried again. */
+  onSendFailed?(e: { topic: string; records: number; error: unknown; durationMs: number }): void;
+  /** `endToEndMs`: now minus the record's timestamp. */
+  onConsumed?(e: RecordEvent & { offset: string; attempts: number; endToEndMs: number }): void;
   onRetry?(e: RecordEvent & { offset: string; attempt: number; delayMs: number; error: unknown }): void;
-  /** After a record was written to its dead-letter topic. */
   onDeadLettered?(e: RecordEvent & { offset: string; stage: string; error: unknown; deadLetterTopic: string }): void;
+  /** `offset`: the next to read. */
+  onCommitted?(e: { topic: string; partition: number; offset: string; records: number; durationMs: number }): void;
+  onPaused?(e: { groupId: string; reason: string }): void;
+  onResumed?(e: { groupId: string }): void;
+  /** Trouble the runtime handles itself (registry outage, consumer crash). */
+  onError?(e: { groupId?: string; error: unknown; context: string }): void;
 }
 
-/** Calls a hook without letting a broken hook break the pipeline. */
 export function callHook<K extends keyof RuntimeHooks>(hooks: RuntimeHooks | undefined, name: K, arg: Parameters<NonNullable<RuntimeHooks[K]>>[0]): void {
-  const fn = hooks?.[name] as ((a: typeof arg) => void) | undefined;
-  if (!fn) return;
   try {
-    fn(arg);
+    (hooks?.[name] as ((a: typeof arg) => void) | undefined)?.call(hooks, arg);
   } catch {
     // a metrics hook must never fail a record
   }

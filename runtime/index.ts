@@ -5,25 +5,31 @@ export { jsonValidator, toPointer } from './validation.js';
 export type { AjvValidateFunction, ValidationIssue, ValidationResult, Validator } from './validation.js';
 export { applyRegistration, formatRegistrationTable } from './registration.js';
 export type { RegistrationManifestData, RegistrationOptions, RegistrationRow, RegistrationStatus, RegistrationSubject } from './registration.js';
+
 export { KafkaClient } from './client.js';
 export type { ClientOptions } from './client.js';
-export { configFromEnv, validateConfig } from './config.js';
-export type { ClientConfig, RegistryConfig, SaslConfig } from './config.js';
-export { GroupConsumer } from './consumer.js';
-export type { ConsumerHealth, ConsumerOptions, EventContext, EventHandler } from './consumer.js';
+export { configFromEnv, DEFAULTS, validateConfig } from './config.js';
+export type { ClientConfig, Compression, ConsumerConfig, ProducerConfig, RegistryConfig, SaslConfig, SaslMechanism, TlsConfig } from './config.js';
+export type { EventDescriptor, KeyDescriptor, SchemaBinding, SubjectRef, TopicDescriptor } from './descriptor.js';
+
 export { TopicProducer } from './producer.js';
 export type { SendOptions, SendResult } from './producer.js';
-export type { EventDescriptor, KeyDescriptor, SchemaBinding, TopicDescriptor } from './descriptor.js';
+export { GroupConsumer } from './consumer.js';
+export type { ConsumerHealth, ConsumerOptions, ConsumerState, EventContext, EventHandler } from './consumer.js';
+export type { IteratedEvent } from './iterator.js';
 export { deadLetterHeaders, replayDeadLetters } from './dlq.js';
 export type { DeadLetterStage, ReplayOptions } from './dlq.js';
-export { isKafkagenRuntimeError, isRetriable, isValidationError, KafkagenRuntimeError } from './errors.js';
+export { CONTENT_TYPES, DLQ_HEADERS, HEADERS } from './headers.js';
+
+export { hasErrorCode, isKafkagenRuntimeError, isRetriable, isValidationError, KafkagenRuntimeError } from './errors.js';
 export type { RuntimeErrorCode } from './errors.js';
-export { DLQ_HEADERS, HEADERS } from './headers.js';
+export { backoffDelay, DEFAULT_RETRY, DEFAULT_SEND_RETRY } from './retry.js';
+export type { RetryPolicy } from './retry.js';
 export type { RecordEvent, RuntimeHooks } from './hooks.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
-export { backoffDelay, DEFAULT_RETRY } from './retry.js';
-export type { RetryPolicy } from './retry.js';
-export { frame, MAGIC_BYTE, TopicSerde, unframe } from './serde.js';
+
+export { frame, isDecodeError, MAGIC_BYTE, TopicSerde, unframe } from './serde/index.js';
 export { RegistryClient } from './registry.js';
-export type { Transport } from './transport/types.js';
+export type { RegisteredSchema, RegistryReference } from './registry.js';
+export type { IncomingRecord, OutgoingRecord, SentRecord, Transport } from './transport/types.js';

@@ -1,27 +1,25 @@
-// Producing typed events: validate, derive the key, encode in the Confluent wire format,
-// add tracing headers, send (idempotent by default) with retries on retriable errors.
-import { randomUUID } from 'node:crypto';
+// Validate (an invalid event throws VALIDATION_FAILED with every path; nothing is sent), key,
+// encode, add the tracing headers, send through the client's shared idempotent producer.
 import { performance } from 'node:perf_hooks';
 import type { KafkaClient } from './client.js';
 import type { TopicDescriptor } from './descriptor.js';
-import { KafkagenRuntimeError, isRetriable } from './errors.js';
+import { isKafkagenRuntimeError, isRetriable, KafkagenRuntimeError, messageOf } from './errors.js';
+import { buildRecordHeaders } from './headers.js';
 import { callHook } from './hooks.js';
-import { HEADERS, type Headers } from './headers.js';
-import { withRetry } from './retry.js';
-import { TopicSerde, frame } from './serde.js';
+import { TopicSerde } from './serde/index.js';
 import type { OutgoingRecord, SentRecord } from './transport/types.js';
 
 export interface SendOptions {
-  /** The record key, when the catalog says the caller passes it (`key: string`), or to override. */
+  /** The key, when the caller gives it (catalog `key: string`), or to override the key field. */
   key?: string;
+  /** Extra headers; kafkagen's own always win. */
   headers?: Record<string, string>;
-  /** Given, or a new UUID. */
   correlationId?: string;
-  /** The id of the event or command that caused this one. */
   causationId?: string;
-  /** W3C trace context of the incoming request, passed through as is. */
+  /** W3C trace context, passed through. */
   traceparent?: string;
   tracestate?: string;
+  /** Pins the partition (default: murmur2 of the key, as the Java client does). */
   partition?: number;
 }
 
@@ -31,9 +29,11 @@ export interface SendResult extends SentRecord {
   correlationId: string;
 }
 
+type Prepared = { record: OutgoingRecord; eventType: string; schemaId: number; correlationId: string };
+
 export class TopicProducer<TInput> {
   private readonly serde: TopicSerde;
-  private readonly topic: string;
+  readonly topic: string;
 
   constructor(
     private readonly client: KafkaClient,
@@ -43,66 +43,53 @@ export class TopicProducer<TInput> {
     this.topic = client.topicName(descriptor.topic);
   }
 
-  /** Validates and sends one event. An invalid event throws VALIDATION_FAILED and sends nothing. */
   async send(event: TInput, options: SendOptions = {}): Promise<SendResult> {
-    const [result] = await this.sendBatch([{ event, options }]);
-    return result!;
+    return (await this.sendPrepared([await this.prepare(event, options)]))[0]!;
   }
 
-  /** Validates every event first; sends nothing if any is invalid. One request per call. */
+  /** Validates every event first (none is sent if one is invalid), then sends them in one request. */
   async sendBatch(events: Array<TInput | { event: TInput; options?: SendOptions }>): Promise<SendResult[]> {
-    const start = performance.now();
-    const items = events.map((e) => (isWrapped<TInput>(e) ? e : { event: e, options: {} as SendOptions }));
-    const prepared = await Promise.all(items.map(async ({ event, options = {} }) => this.prepare(event, options)));
-    const producer = await this.client.sharedProducer();
-    const sent = await withRetry(() => producer.send(this.topic, prepared.map((p) => p.record)), this.client.sendRetry, { retriable: isRetriable }).catch((e: unknown) => {
-      throw new KafkagenRuntimeError('SEND_FAILED', `sending ${prepared.length} record(s) to ${this.topic} failed: ${(e as Error).message}`, { retriable: isRetriable(e), cause: e });
-    });
-    const durationMs = performance.now() - start;
-    return prepared.map((p, i) => {
-      callHook(this.client.hooks, 'onProduced', { topic: this.topic, eventType: p.eventType, partition: sent[i]?.partition ?? sent[0]?.partition, durationMs });
-      return { ...(sent[i] ?? sent[0]!), eventType: p.eventType, schemaId: p.schemaId, correlationId: p.correlationId };
-    });
-  }
-
-  private async prepare(event: TInput, options: SendOptions): Promise<{ record: OutgoingRecord; eventType: string; schemaId: number; correlationId: string }> {
-    const encoded = await this.serde.encode(event);
-    const correlationId = options.correlationId ?? randomUUID();
-    const headers: Headers = {
-      [HEADERS.contentType]: this.descriptor.format === 'AVRO' ? 'application/vnd.kafka.avro.v2+binary' : 'application/vnd.kafka.jsonschema.v2+json',
-      [HEADERS.schemaId]: String(encoded.schemaId),
-      [HEADERS.eventType]: encoded.eventType,
-      [HEADERS.producedAt]: new Date().toISOString(),
-      [HEADERS.producer]: this.client.producerName,
-      [HEADERS.correlationId]: correlationId,
-      ...(options.causationId ? { [HEADERS.causationId]: options.causationId } : {}),
-      ...(options.traceparent ? { [HEADERS.traceparent]: options.traceparent } : {}),
-      ...(options.tracestate ? { [HEADERS.tracestate]: options.tracestate } : {}),
-      ...options.headers,
-    };
-    return { record: { key: await this.keyOf(event, options), value: encoded.value, headers, partition: options.partition }, eventType: encoded.eventType, schemaId: encoded.schemaId, correlationId };
-  }
-
-  private async keyOf(event: TInput, options: SendOptions & { rawKey?: Buffer }): Promise<Buffer | string | null> {
-    if (options.rawKey !== undefined) return options.rawKey;
-    if (options.key !== undefined) return options.key;
-    const key = this.descriptor.key;
-    if (key.kind === 'field') return String((event as Record<string, unknown>)[key.field]);
-    if (key.kind === 'string') {
-      throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} is keyed by the caller: pass { key } to send()`);
-    }
-    throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} has a key schema (${key.subject}): use sendKeyed(key, event)`);
+    return this.sendPrepared(await Promise.all(events.map((e) => (isWrapped<TInput>(e) ? this.prepare(e.event, e.options) : this.prepare(e)))));
   }
 
   /** For topics with a key schema: the key is validated and encoded like the value. */
   async sendKeyed(key: unknown, event: TInput, options: SendOptions = {}): Promise<SendResult> {
+    if (this.descriptor.key.kind !== 'schema') return this.send(event, { ...options, key: String(key) });
+    return (await this.sendPrepared([await this.prepare(event, options, await this.serde.encodeKey(key))]))[0]!;
+  }
+
+  private async sendPrepared(prepared: Prepared[]): Promise<SendResult[]> {
+    const start = performance.now();
+    let sent: SentRecord[];
+    try {
+      sent = await (await this.client.sharedProducer()).send(this.topic, prepared.map((p) => p.record));
+    } catch (e) {
+      callHook(this.client.hooks, 'onSendFailed', { topic: this.topic, records: prepared.length, error: e, durationMs: performance.now() - start });
+      if (isKafkagenRuntimeError(e)) throw e; // e.g. BROKER_UNREACHABLE, which says what to fix
+      throw new KafkagenRuntimeError('SEND_FAILED', `sending ${prepared.length} record(s) to ${this.topic} failed: ${messageOf(e)}`, { retriable: isRetriable(e), cause: e });
+    }
+    const durationMs = performance.now() - start;
+    return prepared.map((p, i) => {
+      callHook(this.client.hooks, 'onProduced', { topic: this.topic, eventType: p.eventType, partition: sent[i]!.partition, durationMs });
+      return { ...sent[i]!, eventType: p.eventType, schemaId: p.schemaId, correlationId: p.correlationId };
+    });
+  }
+
+  private async prepare(event: TInput, o: SendOptions = {}, rawKey?: Buffer): Promise<Prepared> {
+    const { value, schemaId, eventType } = await this.serde.encode(event); // validates first
+    const { headers, correlationId } = buildRecordHeaders({ ...o, format: this.descriptor.format, schemaId, eventType, producer: this.client.producerName, extra: o.headers });
+    return { record: { key: rawKey ?? this.keyOf(event, o), value, headers, partition: o.partition }, eventType, schemaId, correlationId };
+  }
+
+  private keyOf(event: TInput, o: SendOptions): string {
+    if (o.key !== undefined) return o.key;
     const k = this.descriptor.key;
-    if (k.kind !== 'schema') return this.send(event, { ...options, key: String(key) });
-    const check = k.codec ? k.codec.validate(key) : k.validator!.validate(key);
-    if (!check.ok) throw new KafkagenRuntimeError('VALIDATION_FAILED', `key for ${this.topic} is invalid: ${check.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`, { issues: check.errors });
-    const id = await this.client.registry.idFor(k.subject, k.schema, this.descriptor.format, k.references);
-    const payload = k.codec ? k.codec.encode(key) : Buffer.from(JSON.stringify(key));
-    return this.send(event, { ...options, rawKey: frame(id, payload) } as SendOptions);
+    if (k.kind === 'field') {
+      const v = (event as Record<string, unknown>)[k.field];
+      if (v !== undefined && v !== null && v !== '') return v instanceof Date ? v.toISOString() : String(v);
+      throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} is keyed by ${k.field}, which this event does not set: set it, or pass { key }`);
+    }
+    throw new KafkagenRuntimeError('KEY_MISSING', k.kind === 'string' ? `${this.topic} is keyed by the caller: pass { key } to send()` : `${this.topic} has a key schema (${k.subject}): use sendKeyed(key, event)`);
   }
 }
 

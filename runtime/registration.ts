@@ -27,14 +27,12 @@ export interface RegistrationRow {
   version: number | undefined;
   id: number | undefined;
   status: RegistrationStatus;
-  /** The registry's own reason when a schema is refused. */
   reason?: string;
 }
 
 export interface RegistrationOptions {
   url: string;
   dryRun?: boolean;
-  /** `user:password` for basic auth, or a bearer token. */
   basicAuth?: string;
   bearerToken?: string;
   timeoutMs?: number;
@@ -89,7 +87,6 @@ export async function applyRegistration(manifest: RegistrationManifestData, opts
   return rows;
 }
 
-/** A fixed-width table of rows, for the terminal. */
 export function formatRegistrationTable(rows: RegistrationRow[]): string {
   const head = ['subject', 'version', 'id', 'status'];
   const cells = rows.map((r) => [r.subject, r.version === undefined ? '-' : String(r.version), r.id === undefined ? '-' : String(r.id), r.status]);

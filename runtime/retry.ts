@@ -1,28 +1,46 @@
-// Exponential backoff with jitter. Defaults live here, once; tests pass fast policies.
+// Exponential backoff with jitter. The defaults live here, once; tests pass fast policies.
 
 export interface RetryPolicy {
-  /** Total attempts, the first one included (1 = no retry). */
+  /** The first included. */
   attempts: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
   multiplier: number;
-  /** Fraction of each delay that is randomised: 0.2 means ±20%. */
+  /** 0.2 = ±20%, so failing clients do not retry in lockstep. */
   jitter: number;
 }
 
+/** Handler retries (a topic's catalog policy overrides it). */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000, multiplier: 2, jitter: 0.2 };
+/** Whole sends, on top of the Kafka client's own request retries. */
+export const DEFAULT_SEND_RETRY: RetryPolicy = { attempts: 3, initialBackoffMs: 100, maxBackoffMs: 2_000, multiplier: 2, jitter: 0.2 };
+/** Registry requests: bridges a restart, not an outage. */
+export const DEFAULT_REGISTRY_RETRY: RetryPolicy = { attempts: 3, initialBackoffMs: 100, maxBackoffMs: 1_000, multiplier: 2, jitter: 0.2 };
 
-/** Delay before attempt `attempt + 1`, after `attempt` failures (attempt >= 1). */
+/** Delay after `attempt` failures. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const base = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * policy.multiplier ** (attempt - 1));
   const spread = base * policy.jitter;
   return Math.max(0, Math.round(base - spread + random() * 2 * spread));
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; resolves false at once when `signal` aborts (shutdown never waits out a backoff). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
-/** Runs `fn` until it succeeds, `policy.attempts` run out, or an error is not retriable. */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, opts: { retriable?: (e: unknown) => boolean; onRetry?: (e: unknown, attempt: number, delayMs: number) => void } = {}): Promise<T> {
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, opts: { retriable?: (e: unknown) => boolean; onRetry?: (e: unknown, attempt: number, delayMs: number) => void; signal?: AbortSignal } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
@@ -30,7 +48,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
       if (attempt >= policy.attempts || (opts.retriable && !opts.retriable(e))) throw e;
       const delay = backoffDelay(attempt, policy);
       opts.onRetry?.(e, attempt, delay);
-      await sleep(delay);
+      if (!(await sleep(delay, opts.signal))) throw e;
     }
   }
 }

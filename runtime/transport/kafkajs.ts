@@ -1,126 +1,151 @@
 /// <reference path="./kafkajs-snappy.d.ts" />
 // The kafkajs transport. kafkajs is no longer maintained; it stays behind this file only.
-import kafkajs, { type Consumer, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import kafkajs, { type KafkaConfig, type Message, type SASLOptions } from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
 import type { ClientConfig } from '../config.js';
+import { KafkagenRuntimeError, messageOf } from '../errors.js';
+import { decodeHeaders } from '../headers.js';
 import type { Logger } from '../logger.js';
-import type { ConsumerSettings, IncomingRecord, ProducerSettings, Transport, TransportAdmin, TransportConsumer, TransportProducer } from './types.js';
+import type { IncomingRecord, Transport } from './types.js';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
-const { CompressionCodecs, CompressionTypes, Kafka, logLevel } = kafkajs;
+const { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } = kafkajs;
 
-// kafkajs ships gzip only; snappy (what the hand-written layers in the seeds used) comes from a codec package.
+// kafkajs ships gzip only; snappy comes from a codec package.
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
+const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy };
 
-const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy } as const;
+export function connectionError(e: unknown, config: ClientConfig, what: string): unknown {
+  let root = e as { name?: string; cause?: unknown };
+  while (root?.cause) root = root.cause as typeof root;
+  const detail = messageOf(root);
+  if (root?.name === 'KafkaJSSASLAuthenticationError') {
+    return new KafkagenRuntimeError('BROKER_AUTH_FAILED', `${what}: the brokers refused the credentials (${config.sasl?.mechanism}, user ${config.sasl?.username}): ${detail}. Fix: check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`, { cause: e });
+  }
+  if (/Connection|NumberOfRetriesExceeded|BrokerNotFound|RequestTimeout/.test(`${(e as Error)?.name} ${root?.name}`)) {
+    return new KafkagenRuntimeError('BROKER_UNREACHABLE', `${what}: cannot reach the Kafka brokers ${config.brokers.join(',')} (${detail}). Fix: check KAFKA_BROKERS, that a broker is up and reachable from here, and TLS (KAFKA_SSL is ${config.ssl ? 'on' : 'off'})`, { cause: e, retriable: true });
+  }
+  return e;
+}
 
 export function kafkajsTransport(config: ClientConfig, logger: Logger): Transport {
-  const kafkaConfig: KafkaConfig = {
+  const kafka = new Kafka({
     clientId: config.clientId ?? 'kafkagen',
     brokers: config.brokers,
     ssl: config.ssl as KafkaConfig['ssl'],
     sasl: config.sasl as SASLOptions | undefined,
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
+    retry: config.retries === undefined ? undefined : { retries: config.retries },
     logLevel: logLevel.WARN,
-    logCreator: () => ({ level, log }) => {
-      const text = `${log.message}`;
-      if (level <= logLevel.ERROR) logger.error(text, { namespace: log.namespace });
-      else if (level <= logLevel.WARN) logger.warn(text, { namespace: log.namespace });
-      else logger.debug(text, { namespace: log.namespace });
-    },
+    logCreator: () => ({ level, log: { message, ...fields } }) => logger[level <= logLevel.ERROR ? 'error' : level <= logLevel.WARN ? 'warn' : 'debug'](`kafkajs: ${message}`, fields),
+  });
+  const connect = async <T extends { connect(): Promise<void> }>(client: T, what: string): Promise<T> => {
+    try {
+      await client.connect();
+      return client;
+    } catch (e) {
+      throw connectionError(e, config, what);
+    }
   };
-  const kafka = new Kafka(kafkaConfig);
 
   return {
-    async producer(s: ProducerSettings): Promise<TransportProducer> {
-      const idempotent = s.idempotent ?? true;
-      const producer = kafka.producer({
-        idempotent,
-        // kafkajs requires one request in flight for idempotence.
-        maxInFlightRequests: idempotent ? 1 : s.maxInFlightRequests,
-        allowAutoTopicCreation: true,
-        retry: { retries: s.retries ?? 5 },
-      });
-      await producer.connect();
-      const acks = idempotent ? -1 : (s.acks ?? -1);
+    async producer(s) {
+      // The default murmur2 partitioner (Java-compatible), wrapped to learn each record's
+      // partition: kafkajs reports offsets per partition, the runtime per record.
+      const chosen = new WeakMap<Message, number>();
+      const producer = await connect(
+        kafka.producer({
+          idempotent: s.idempotent,
+          maxInFlightRequests: s.idempotent ? 1 : s.maxInFlightRequests, // kafkajs keeps an idempotent producer in order only with 1
+          allowAutoTopicCreation: s.allowAutoTopicCreation,
+          retry: { retries: s.retries },
+          createPartitioner: () => {
+            const inner = Partitioners.DefaultPartitioner();
+            return (args) => {
+              const p = inner(args);
+              chosen.set(args.message, p);
+              return p;
+            };
+          },
+        }),
+        'connecting the producer',
+      );
       return {
-        async send(topic, records) {
-          const result = await producer.send({
-            topic,
-            acks,
-            timeout: s.timeoutMs ?? 30_000,
-            compression: COMPRESSION[s.compression ?? 'none'],
-            messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, partition: r.partition })),
+        async send(batches) {
+          const topicMessages = batches.map((b) => ({ topic: b.topic, messages: b.records as Message[] }));
+          const result = await producer.sendBatch({ topicMessages, acks: s.acks, timeout: s.timeoutMs, compression: COMPRESSION[s.compression] });
+          const base = new Map(result.map((r) => [`${r.topicName}:${r.partition}`, r.baseOffset]));
+          return topicMessages.map(({ topic, messages }) => {
+            const rank = new Map<number, number>();
+            return messages.map((m) => {
+              const partition = chosen.get(m) ?? m.partition ?? -1;
+              const n = rank.get(partition) ?? 0;
+              rank.set(partition, n + 1);
+              const b = base.get(`${topic}:${partition}`);
+              return { topic, partition, offset: b && b !== '-1' ? String(BigInt(b) + BigInt(n)) : undefined };
+            });
           });
-          return result.map((r) => ({ topic: r.topicName, partition: r.partition, offset: r.baseOffset }));
         },
         disconnect: () => producer.disconnect(),
       };
     },
 
-    async consumer(s: ConsumerSettings): Promise<TransportConsumer> {
-      const consumer: Consumer = kafka.consumer({
-        groupId: s.groupId,
-        sessionTimeout: s.sessionTimeoutMs,
-        heartbeatInterval: s.heartbeatIntervalMs,
-        maxBytes: s.maxBytes,
-        maxBytesPerPartition: s.maxBytesPerPartition,
-        maxWaitTimeInMs: s.maxWaitTimeMs,
-      });
+    async consumer(s) {
+      const consumer = kafka.consumer({ groupId: s.groupId, sessionTimeout: s.sessionTimeoutMs, heartbeatInterval: s.heartbeatIntervalMs, maxBytes: s.maxBytes, maxBytesPerPartition: s.maxBytesPerPartition, maxWaitTimeInMs: s.maxWaitTimeMs });
       let assigned: Array<{ topic: string; partitions: number[] }> = [];
-      consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        assigned = Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions: partitions as number[] }));
-      });
-      await consumer.connect();
+      let connected = false;
+      // 'topic' and 'topic:3', so the per-record check is a Set lookup.
+      const paused = new Set<string>();
+      const { GROUP_JOIN, CONNECT, DISCONNECT, STOP, CRASH } = consumer.events;
+      consumer.on(GROUP_JOIN, (e) => (assigned = Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions: partitions as number[] }))));
+      consumer.on(CONNECT, () => (connected = true));
+      consumer.on(DISCONNECT, () => (connected = false));
+      consumer.on(STOP, () => (assigned = []));
+      await connect(consumer, `connecting consumer group ${s.groupId}`);
+      connected = true;
+      const keys = (topic: string, partitions?: number[]) => (partitions ? partitions.map((p) => `${topic}:${p}`) : [topic]);
       return {
         subscribe: (topics, fromBeginning) => consumer.subscribe({ topics, fromBeginning }),
         run: (handle, concurrency) =>
           consumer.run({
-            autoCommit: false, // offsets are committed only after a record is handled or dead-lettered
+            autoCommit: false, // the runtime commits, only after a record is handled or dead-lettered
+            eachBatchAutoResolve: false, // a batch left early (stop, pause) resumes after its last handled record
             partitionsConsumedConcurrently: concurrency,
-            eachMessage: async ({ topic, partition, message, heartbeat }) => {
-              const record: IncomingRecord = {
-                topic,
-                partition,
-                offset: message.offset,
-                timestamp: message.timestamp,
-                key: message.key,
-                value: message.value,
-                headers: Object.fromEntries(Object.entries(message.headers ?? {}).flatMap(([k, v]) => {
-                  const last = Array.isArray(v) ? v[v.length - 1] : v;
-                  return last === undefined ? [] : [[k, Buffer.isBuffer(last) ? last.toString('utf8') : String(last)]];
-                })),
-              };
-              await handle(record, { heartbeat });
+            eachBatch: async ({ batch: { topic, partition, messages, highWatermark }, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+              const records = messages.map((m): IncomingRecord => ({ topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key ?? null, value: m.value ?? null, headers: decodeHeaders(m.headers) }));
+              await handle(
+                { topic, partition, records, highWatermark },
+                // Unlike consumer.commitOffsets, this also commits while stopping.
+                { heartbeat, resolveOffset, isRunning, isStale, commit: (offset) => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }) },
+              );
             },
           }),
-        commit: (topic, partition, nextOffset) => consumer.commitOffsets([{ topic, partition, offset: nextOffset }]),
-        pause: (topic, partitions) => consumer.pause([{ topic, partitions }]),
-        resume: (topic, partitions) => consumer.resume([{ topic, partitions }]),
+        pause(topic, partitions) {
+          for (const k of keys(topic, partitions)) paused.add(k);
+          consumer.pause([{ topic, partitions }]);
+        },
+        resume(topic, partitions) {
+          for (const k of partitions ? keys(topic, partitions) : [...paused].filter((k) => k === topic || k.startsWith(`${topic}:`))) paused.delete(k);
+          consumer.resume([{ topic, partitions }]);
+        },
+        isPaused: (topic, partition) => paused.size > 0 && (paused.has(topic) || paused.has(`${topic}:${partition}`)),
         stop: () => consumer.stop(),
         disconnect: () => consumer.disconnect(),
+        isConnected: () => connected,
         assignments: () => assigned,
-        onCrash: (listener) => {
-          consumer.on(consumer.events.CRASH, (e) => listener(e.payload.error));
-        },
+        onCrash: (listener) => consumer.on(CRASH, (e) => listener(e.payload.error, e.payload.restart)),
       };
     },
 
-    async admin(): Promise<TransportAdmin> {
-      const admin = kafka.admin();
-      await admin.connect();
+    async admin() {
+      const admin = await connect(kafka.admin(), 'connecting the admin client');
       return {
         async createTopics(topics) {
           await admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions ?? -1 })), waitForLeaders: true });
         },
-        async endOffsets(topic) {
-          return (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
-        },
-        async committedOffsets(groupId, topic) {
-          const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-          return (t?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
-        },
+        endOffsets: async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
+        committedOffsets: async (groupId, topic) => ((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })),
         disconnect: () => admin.disconnect(),
       };
     },

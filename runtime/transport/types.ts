@@ -1,6 +1,6 @@
-// The one seam between kafkagen and a Kafka client library. kafkajs (unmaintained) sits
-// behind it in ./kafkajs.ts; a maintained client can be added beside it by implementing
-// these few methods. Nothing else in the runtime imports a Kafka library.
+// The one seam to a Kafka client library: kafkajs (unmaintained) in ./kafkajs.ts; a
+// maintained one (@confluentinc/kafka-javascript, @platformatic/kafka) goes beside it. Retries,
+// dead letters, commits, back-pressure and shutdown live above it, once for every client.
 
 export interface OutgoingRecord {
   key: Buffer | string | null;
@@ -22,22 +22,30 @@ export interface IncomingRecord {
   timestamp: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** UTF-8; a repeated header keeps its last value. */
   headers: Record<string, string>;
 }
 
-export type Compression = 'none' | 'gzip' | 'snappy';
+export interface BatchControl {
+  /** Throttled by the client; throws while the group rebalances. */
+  heartbeat(): Promise<void>;
+  resolveOffset(offset: string): void;
+  /** Commits the next offset to read, for the batch's partition; works while stopping. */
+  commit(nextOffset: string): Promise<void>;
+  /** False once stop() was called: finish the record in hand and return. */
+  isRunning(): boolean;
+  /** The rest of the batch is no longer ours (seek, rebalance). */
+  isStale(): boolean;
+}
 
 export interface ProducerSettings {
-  /** Default true: exactly one copy per send even when the client retries. */
-  idempotent?: boolean;
-  /** -1 (all in-sync replicas, default), 0 or 1. Idempotence requires -1. */
-  acks?: -1 | 0 | 1;
-  compression?: Compression;
-  /** Ack timeout per request, ms (default 30000). */
-  timeoutMs?: number;
-  /** Client-level retries of a failed request (default 5). */
-  retries?: number;
+  idempotent: boolean;
+  acks: -1 | 0 | 1;
+  compression: 'none' | 'gzip' | 'snappy';
+  timeoutMs: number;
+  retries: number;
   maxInFlightRequests?: number;
+  allowAutoTopicCreation: boolean;
 }
 
 export interface ConsumerSettings {
@@ -49,41 +57,36 @@ export interface ConsumerSettings {
   maxWaitTimeMs?: number;
 }
 
-export interface RecordControl {
-  /** Keep the group membership alive during a long handler or backoff. */
-  heartbeat(): Promise<void>;
-}
-
 export interface TransportProducer {
-  send(topic: string, records: OutgoingRecord[]): Promise<SentRecord[]>;
+  /** One request for several topics; per topic, a SentRecord per record, in order. */
+  send(batches: Array<{ topic: string; records: OutgoingRecord[] }>): Promise<SentRecord[][]>;
   disconnect(): Promise<void>;
 }
 
 export interface TransportConsumer {
   subscribe(topics: string[], fromBeginning: boolean): Promise<void>;
-  /** Starts delivering records; one at a time per partition, `concurrency` partitions at once. */
-  run(handle: (record: IncomingRecord, control: RecordControl) => Promise<void>, concurrency: number): Promise<void>;
-  /** Commits `nextOffset` (the offset of the next record to read) for a partition. */
-  commit(topic: string, partition: number, nextOffset: string): Promise<void>;
+  /** Batches in offset order, one at a time per partition, `concurrency` partitions at once; never commits by itself. */
+  run(handle: (batch: { topic: string; partition: number; records: IncomingRecord[]; highWatermark: string }, control: BatchControl) => Promise<void>, concurrency: number): Promise<void>;
   pause(topic: string, partitions?: number[]): void;
   resume(topic: string, partitions?: number[]): void;
-  /** Stops fetching and waits for records in flight to finish. */
+  isPaused(topic: string, partition: number): boolean;
+  /** Stops fetching and waits for the batches in flight. */
   stop(): Promise<void>;
   disconnect(): Promise<void>;
+  isConnected(): boolean;
   assignments(): Array<{ topic: string; partitions: number[] }>;
-  /** Called when the consumer crashes (after the library's own retries). */
-  onCrash(listener: (error: Error) => void): void;
+  onCrash(listener: (error: Error, restarting: boolean) => void): void;
 }
 
 export interface TransportAdmin {
   createTopics(topics: Array<{ topic: string; partitions?: number }>): Promise<void>;
-  /** High watermark per partition (the offset the next record will get). */
   endOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>>;
   committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
   disconnect(): Promise<void>;
 }
 
 export interface Transport {
+  /** Fails with BROKER_UNREACHABLE or BROKER_AUTH_FAILED, naming the setting to check. */
   producer(settings: ProducerSettings): Promise<TransportProducer>;
   consumer(settings: ConsumerSettings): Promise<TransportConsumer>;
   admin(): Promise<TransportAdmin>;
