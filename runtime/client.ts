@@ -33,7 +33,6 @@ export class KafkaClient {
   private producer: Promise<SendQueue> | undefined;
   private adminConnection: Promise<TransportAdmin> | undefined;
   private readonly consumers = new Set<GroupConsumer>();
-  private signalHandler: (() => void) | undefined;
 
   constructor(config: ClientConfig, options: ClientOptions = {}) {
     this.config = validateConfig({ ...config, producer: { ...config?.producer, ...options.producer, sendRetry: { ...config?.producer?.sendRetry, ...options.producer?.sendRetry, ...options.sendRetry } } });
@@ -99,20 +98,11 @@ export class KafkaClient {
   }
 
   async close(): Promise<void> {
-    if (this.signalHandler) for (const s of ['SIGTERM', 'SIGINT'] as const) process.off(s, this.signalHandler);
     const stopped = await Promise.allSettled([...this.consumers].map((c) => c.stop()));
     const [producer, admin] = [this.producer, this.adminConnection];
     this.producer = this.adminConnection = undefined;
     await Promise.allSettled([producer?.then((p) => p.close()), admin?.then((a) => a.disconnect())]);
     for (const s of stopped) if (s.status === 'rejected') throw s.reason;
-  }
-
-  /** Opt-in graceful shutdown on SIGTERM/SIGINT: close(), then `onClosed` (e.g. process.exit). A second signal ends the process. */
-  closeOnSignals(onClosed: (error?: unknown) => void = () => {}): this {
-    if (this.signalHandler) return this;
-    this.signalHandler = () => void this.close().then(() => onClosed(), onClosed);
-    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, this.signalHandler);
-    return this;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -29,7 +29,7 @@ export interface EventContext {
   schemaId: number;
   correlationId: string | undefined;
   attempt: number;
-  /** Aborts when the consumer stops (a handler that gives up leaves the record to be read again). */
+  /** Aborts when the consumer stops. */
   signal: AbortSignal;
   /** Dead-letters the record when the handler returns. */
   deadLetter(reason: string): void;
@@ -68,7 +68,7 @@ interface Route {
   handle: (event: unknown, ctx: EventContext) => Promise<void> | void;
 }
 
-/** The name of the error that gives a record up unhandled (iterator closed): not committed, read again. */
+/** Gives a record up unhandled (iterator closed): not committed, read again. */
 export const ABANDONED = 'KafkagenAbandonedRecord';
 
 /** One consumer group over one or more topics, each with a handler (or handlers by event type). */
@@ -173,14 +173,13 @@ export class GroupConsumer {
     return this;
   }
 
-  /** Back-pressure: stops fetching a topic (some partitions, or every topic) while downstream is saturated; records in hand finish. */
+  /** Back-pressure: stops fetching a topic (some partitions, or every topic); records in hand finish. */
   pause(topic?: string, partitions?: number[]): void {
     for (const t of topic === undefined ? this.routes.keys() : [this.client.topicName(topic)]) this.pauses.set(t, partitions);
     this.applyPauses();
     callHook(this.client.hooks, 'onPaused', { groupId: this.groupId, reason: 'pause()' });
   }
 
-  /** Goes on where pause() stopped; nothing is skipped. */
   resume(topic?: string, partitions?: number[]): void {
     for (const t of topic === undefined ? [...this.pauses.keys()] : [this.client.topicName(topic)]) {
       this.pauses.delete(t);
@@ -208,6 +207,7 @@ export class GroupConsumer {
     progress.end = BigInt(highWatermark);
     let uncommitted = 0;
     let lastCommit = Date.now();
+    let lastBeat = lastCommit;
     const commit = async () => {
       const start = performance.now();
       const offset = String(progress.next);
@@ -223,8 +223,9 @@ export class GroupConsumer {
         if ((await this.process(route, record, control)) === 'abandoned') break;
         control.resolveOffset(record.offset);
         progress.next = BigInt(record.offset) + 1n;
-        if (++uncommitted >= this.settings.commitEveryRecords || Date.now() - lastCommit >= this.settings.commitIntervalMs) await commit();
-        await control.heartbeat();
+        const now = Date.now();
+        if (++uncommitted >= this.settings.commitEveryRecords || now - lastCommit >= this.settings.commitIntervalMs) await commit();
+        if (now - lastBeat >= 1_000) await control.heartbeat().then(() => (lastBeat = now));
       }
     } catch (e) {
       failure = e;
@@ -234,7 +235,7 @@ export class GroupConsumer {
     if (failure !== undefined) throw failure; // the client rejoins and reads on from the last commit
   }
 
-  /** Decodes, handles with retries, or dead-letters one record: 'done' (commit it) or 'abandoned' (stopping). */
+  /** 'done': commit it; 'abandoned': stopping, leave it. */
   private async process(route: Route, record: IncomingRecord, control: BatchControl): Promise<'done' | 'abandoned'> {
     const start = performance.now();
     const decoded = await this.decode(route, record, control);
@@ -286,7 +287,7 @@ export class GroupConsumer {
         const d = route.serde.decode(record.value, record.headers[HEADERS.eventType]);
         return { value: d instanceof Promise ? await d : d, keyValue: await route.serde.decodeKey(record.key) };
       } catch (e) {
-        // Neither retriable nor a known decoding failure: dead-letter rather than crash-loop.
+        // Unknown and not retriable: dead-letter rather than crash-loop.
         if (isDecodeError(e) || !isRetriable(e)) return this.toDeadLetter(route, record, e, isDecodeError(e) ? e.stage : 'deserialize', 0);
         this.noteError(e, `cannot decode ${record.topic}/${record.partition}@${record.offset} yet`);
         if (!(await this.wait(backoffDelay(Math.min(attempt, 6), { ...route.retry, maxBackoffMs: 30_000 }), control))) return 'abandoned';

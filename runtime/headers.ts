@@ -53,18 +53,19 @@ export interface RecordHeaderInput {
 /** A produced record's headers, and its correlation id (given, or a new UUID). */
 export function buildRecordHeaders(h: RecordHeaderInput): { headers: Headers; correlationId: string } {
   const correlationId = h.correlationId || randomUUID();
-  const headers: Headers = Object.assign({ ...h.extra }, {
-    [HEADERS.contentType]: CONTENT_TYPES[h.format],
-    [HEADERS.schemaId]: String(h.schemaId),
-    [HEADERS.eventType]: h.eventType,
-    [HEADERS.producedAt]: (h.now ?? new Date()).toISOString(),
-    [HEADERS.producer]: h.producer,
-    [HEADERS.correlationId]: correlationId,
-  });
-  if (h.causationId) headers[HEADERS.causationId] = h.causationId;
+  // One object literal with fixed names: cheap to build and to walk (this runs per record).
+  const headers: Headers = {
+    'content-type': CONTENT_TYPES[h.format],
+    'kafkagen-schema-id': String(h.schemaId),
+    'kafkagen-event-type': h.eventType,
+    'kafkagen-produced-at': (h.now ?? new Date()).toISOString(),
+    'kafkagen-producer': h.producer,
+    'correlation-id': correlationId,
+  };
+  if (h.causationId) headers['causation-id'] = h.causationId;
   if (h.traceparent) headers.traceparent = h.traceparent;
   if (h.tracestate) headers.tracestate = h.tracestate;
-  return { headers, correlationId };
+  return { headers: h.extra ? { ...h.extra, ...headers } : headers, correlationId };
 }
 
 type RawHeader = Buffer | string | Array<Buffer | string> | undefined;

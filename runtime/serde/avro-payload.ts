@@ -72,16 +72,17 @@ export class AvroReaders {
 }
 
 /** The value (tagged on multi-event topics) and its event type. */
-export function decodeAvro(d: TopicDescriptor, w: ResolvedWriter, payload: Buffer): { value: unknown; eventType: string } {
+export function decodeAvro(d: TopicDescriptor, w: ResolvedWriter, payload: Buffer): { value: unknown; schemaId: number; eventType: string } {
   let value: unknown;
   try {
     value = w.reader.decode(payload, w.writer === w.reader ? undefined : w.writer);
   } catch (e) {
     throw new DecodeError('deserialize', `cannot decode ${d.topic} record with schema id ${w.schemaId}: ${(e as Error).message}`);
   }
-  if (!w.event) return { value, eventType: String((value as Record<string, unknown>)?.[TYPE_TAG] ?? d.events[0]?.name) };
+  const schemaId = w.schemaId;
+  if (!w.event) return { value, schemaId, eventType: String((value as Record<string, unknown>)?.[TYPE_TAG] ?? d.events[0]?.name) };
   if (isMultiEvent(d) && (value as Record<string, unknown>)[TYPE_TAG] === undefined) value = { [TYPE_TAG]: w.event.name, ...(value as object) };
-  return { value, eventType: w.event.name };
+  return { value, schemaId, eventType: w.event.name };
 }
 
 export function stripTag(value: unknown): unknown {

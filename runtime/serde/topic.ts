@@ -40,7 +40,6 @@ export class TopicSerde {
     throw new KafkagenRuntimeError('UNKNOWN_EVENT_TYPE', typeof tag === 'string' ? `${TYPE_TAG} ${JSON.stringify(tag)} is not an event type of ${d.topic}; expected one of ${names}` : `value matches no event type of ${d.topic} (${names})${d.format === 'AVRO' ? `; set ${TYPE_TAG}` : ''}`);
   }
 
-  /** Looked up once (registered only with autoRegister). */
   schemaId(binding: SchemaBinding): number | Promise<number> {
     return this.ids.get(binding) ?? this.registry.idFor(binding.subject, binding.schema, this.descriptor.format, binding.references).then((id) => (this.ids.set(binding, id), id));
   }
@@ -71,10 +70,10 @@ export class TopicSerde {
     if (d.format === 'JSON') {
       // The payload is read with the reader's schema; the id must exist and be a JSON schema.
       const p = this.jsonIds.get(schemaId) ?? this.jsonId(schemaId);
-      return p === true ? { ...decodeJson(d, schemaId, payload, eventTypeHint), schemaId } : p.then(() => ({ ...decodeJson(d, schemaId, payload, eventTypeHint), schemaId }));
+      return p === true ? decodeJson(d, schemaId, payload, eventTypeHint) : p.then(() => decodeJson(d, schemaId, payload, eventTypeHint));
     }
     const w = this.readers.known.get(schemaId);
-    return w ? { ...decodeAvro(d, w, payload), schemaId } : this.readers.resolve(schemaId).then((r) => ({ ...decodeAvro(d, r, payload), schemaId }), asDecodeError);
+    return w ? decodeAvro(d, w, payload) : this.readers.resolve(schemaId).then((r) => decodeAvro(d, r, payload), asDecodeError);
   }
 
   private jsonId(schemaId: number): Promise<unknown> {
@@ -109,7 +108,7 @@ export class TopicSerde {
 }
 
 /** The event type the `kafkagen-event-type` header names, else the first whose schema the value matches. */
-function decodeJson(d: TopicDescriptor, schemaId: number, payload: Buffer, hint?: string): { value: unknown; eventType: string } {
+function decodeJson(d: TopicDescriptor, schemaId: number, payload: Buffer, hint?: string): Decoded {
   let value: unknown;
   try {
     value = JSON.parse(payload.toString('utf8'));
@@ -119,7 +118,7 @@ function decodeJson(d: TopicDescriptor, schemaId: number, payload: Buffer, hint?
   let first: Array<{ path: string; message: string }> | undefined;
   for (const ev of hint ? [...d.events.filter((e) => e.name === hint), ...d.events.filter((e) => e.name !== hint)] : d.events) {
     const result = ev.validator!.validate(value);
-    if (result.ok) return { value, eventType: ev.name };
+    if (result.ok) return { value, schemaId, eventType: ev.name };
     first ??= result.errors;
   }
   throw new DecodeError('validate', validationError(`${d.topic} record (schema id ${schemaId})`, first ?? []));
@@ -133,7 +132,7 @@ function unframed(buf: Buffer | null): { schemaId: number; payload: Buffer } {
   }
 }
 
-/** Registry outages stay retriable; anything else about a schema id (unknown, unusable) is the record's fault. */
+/** Registry outages stay retriable; anything else about a schema id is the record's fault. */
 function asDecodeError(e: unknown): never {
   throw isDecodeError(e) || isRetriable(e) ? e : new DecodeError('deserialize', e);
 }

@@ -20,7 +20,7 @@ export function connectionError(e: unknown, config: ClientConfig, what: string):
   while (root?.cause) root = root.cause as typeof root;
   const detail = messageOf(root);
   if (root?.name === 'KafkaJSSASLAuthenticationError') {
-    return new KafkagenRuntimeError('BROKER_AUTH_FAILED', `${what}: the brokers refused the credentials (${config.sasl?.mechanism}, user ${config.sasl?.username}): ${detail}. Fix: check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`, { cause: e });
+    return new KafkagenRuntimeError('BROKER_AUTH_FAILED', `${what}: the brokers refused the credentials of ${config.sasl?.username}: ${detail}. Fix: check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`, { cause: e });
   }
   if (/Connection|NumberOfRetriesExceeded|BrokerNotFound|RequestTimeout/.test(`${(e as Error)?.name} ${root?.name}`)) {
     return new KafkagenRuntimeError('BROKER_UNREACHABLE', `${what}: cannot reach the Kafka brokers ${config.brokers.join(',')} (${detail}). Fix: check KAFKA_BROKERS, that a broker is up and reachable from here, and TLS (KAFKA_SSL is ${config.ssl ? 'on' : 'off'})`, { cause: e, retriable: true });
