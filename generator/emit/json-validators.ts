@@ -4,15 +4,22 @@
 // One Ajv2020 instance holds every document a module reaches, whatever its draft: draft-07
 // documents are rewritten to their 2020-12 form first (tuple `items` -> `prefixItems`,
 // `$id: "#a"` -> `$anchor`), so cross-file references between drafts just work.
+//
+// Given every named type (`types`), a type defined in another file is not compiled again:
+// its schema is replaced by a stub that calls `validate<Name>` imported from that file's
+// `.validate.js`, so each document's code exists once and output grows linearly.
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Name } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { callRef } from 'ajv/dist/vocabularies/core/ref.js';
 import addFormats from 'ajv-formats';
 import ts from 'typescript';
 import { KafkagenError, isKafkagenError } from '../errors.js';
-import type { JsonDocument, SchemaModule } from '../model.js';
+import type { JsonDocument, NamedType, SchemaModule } from '../model.js';
 import { stringLiteral } from '../names.js';
-import { draft07To2020, isObj } from '../load/jsonschema/keywords.js';
+import { type Obj, anchorPointer, draft07To2020, forEachSubschema, isObj, replaceAt, resolvePointer } from '../load/jsonschema/keywords.js';
 import { header } from './header.js';
 
 const require = createRequire(import.meta.url);
@@ -21,14 +28,23 @@ const draft07Meta = require('ajv/dist/refs/json-schema-draft-07.json') as object
 export interface JsonValidatorsOptions {
   /** Import specifier of the runtime, as the generated `.validate.d.ts` should write it. */
   runtimeImport: string;
+  /**
+   * Every named type of the model (id -> type). With it, types of other modules are imported
+   * from their `<module>.validate.js` (siblings in the output folder) instead of compiled
+   * into this one; without it, the module's validators are self-contained.
+   */
+  types?: ReadonlyMap<string, NamedType>;
 }
+
+const IMPORT_KEYWORD = 'kafkagenImport';
 
 /**
  * `validate<TypeName>` for every named type of a JSON Schema module: ajv standalone ESM
  * (`js`, formatted, deterministic) and its declarations (`dts`).
  */
 export function emitJsonValidators(module: SchemaModule, opts: JsonValidatorsOptions): { js: string; dts: string } {
-  const ajv = jsonSchemaAjv(module.jsonDocuments ?? [], true);
+  const plan = opts.types ? planImports(module, opts.types) : undefined;
+  const ajv = buildAjv(module.jsonDocuments ?? [], true, plan?.documents);
   // ajv only accepts ASCII export names; type names may be any identifier (`Größe`), so
   // ajv exports placeholders and the reprint renames them.
   const exports: Record<string, string> = {};
@@ -44,7 +60,7 @@ export function emitJsonValidators(module: SchemaModule, opts: JsonValidatorsOpt
   } catch (e) {
     throw ajvError(e, module.sourceFile, 'compiling validators');
   }
-  const js = `${header(module.sourceFile)}${reprint(esmRequire(code), names)}`;
+  const js = `${header(module.sourceFile)}${reprint(esmRequire(code, importStatements(code, plan?.imports ?? [])), names)}`;
   const dts = `${header(module.sourceFile)}import type { AjvValidateFunction } from ${stringLiteral(opts.runtimeImport)};\n\n${[...names.values()]
     .map((n) => `export declare const ${n}: AjvValidateFunction;\n`)
     .join('')}`;
@@ -56,15 +72,36 @@ export function emitJsonValidators(module: SchemaModule, opts: JsonValidatorsOpt
  * 2020-12 alike, each under its `id`. With `standalone`, it keeps the source for standalone code.
  */
 export function jsonSchemaAjv(documents: JsonDocument[], standalone = false): Ajv2020 {
-  const ajv = new Ajv2020({ ...(standalone ? { code: { source: true, esm: true, lines: false } } : {}), allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false, ownProperties: true });
+  return buildAjv(documents, standalone);
+}
+
+/** `planned`: the documents to add instead of `documents` (ajv forms, with import stubs). */
+function buildAjv(documents: JsonDocument[], standalone: boolean, planned?: Map<string, unknown>): Ajv2020 {
+  // validateSchema: the loader already checked every document against its meta-schema.
+  // ownProperties: `constructor` or `toString` inherited from Object.prototype is not a property.
+  // logger: an unknown `format` is an annotation (not validated); the CLI owns the console.
+  const ajv = new Ajv2020({
+    ...(standalone ? { code: { source: true, esm: true, lines: false } } : {}),
+    allErrors: true,
+    strict: false,
+    allowUnionTypes: true,
+    validateSchema: false,
+    ownProperties: true,
+    logger: { log: () => undefined, warn: () => undefined, error: (...args: unknown[]) => console.error(...args) },
+  });
   ajv.addMetaSchema(draft07Meta);
   addFormats.default(ajv);
+  if (planned) {
+    // Calls the imported validate function the way ajv calls a compiled $ref (errors and
+    // evaluated properties merged, instancePath passed down).
+    ajv.addKeyword({ keyword: IMPORT_KEYWORD, schemaType: 'string', code: (cxt) => callRef(cxt, new Name(cxt.schema as string)) });
+  }
   const seen = new Set<string>();
   for (const doc of documents) {
-    if (seen.has(doc.id)) continue;
+    if (seen.has(doc.id) || (planned && !planned.has(doc.id))) continue;
     seen.add(doc.id);
     try {
-      ajv.addSchema(ajvDocument(doc) as object, doc.id);
+      ajv.addSchema((planned?.get(doc.id) ?? ajvDocument(doc)) as object, doc.id);
     } catch (e) {
       throw ajvError(e, doc.file, 'adding the schema to ajv');
     }
@@ -96,8 +133,148 @@ function ajvError(e: unknown, file: string, doing: string): KafkagenError {
 }
 
 // ajv's ESM output still calls require() for its runtime helpers (formats, ucs2length).
-function esmRequire(code: string): string {
-  return `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${code.replace(/^"use strict";/, '')}`;
+function esmRequire(code: string, imports: string[]): string {
+  return `import { createRequire } from "node:module";\n${imports.map((l) => `${l}\n`).join('')}const require = createRequire(import.meta.url);\n${code.replace(/^"use strict";/, '')}`;
+}
+
+/** The import statements for the stubs the code calls, one per module, sorted by specifier. */
+function importStatements(code: string, imports: ImportPlan['imports']): string[] {
+  const used = new Set(code.match(new RegExp(`(?<!")\\b${IMPORT_KEYWORD}\\d+\\b(?!")`, 'g')) ?? []);
+  const bySpec = new Map<string, string[]>();
+  for (const i of imports) if (used.has(i.local)) (bySpec.get(i.spec) ?? bySpec.set(i.spec, []).get(i.spec)!).push(`${i.name} as ${i.local}`);
+  return [...bySpec.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([spec, list]) => `import { ${list.join(', ')} } from ${stringLiteral(spec)};`);
+}
+
+interface ImportPlan {
+  /** The documents to give ajv, by id: this module's as they are, others with import stubs. */
+  documents: Map<string, unknown>;
+  imports: Array<{ spec: string; name: string; local: string }>;
+}
+
+const byDocumentCache = new WeakMap<ReadonlyMap<string, NamedType>, Map<string, NamedType[]>>();
+
+/** JSON named types by document id (computed once per model). */
+function typesByDocument(types: ReadonlyMap<string, NamedType>): Map<string, NamedType[]> {
+  let out = byDocumentCache.get(types);
+  if (!out) {
+    out = new Map();
+    for (const t of types.values()) {
+      if (t.format !== 'json' || !t.json) continue;
+      const docId = t.json.ref.split('#')[0]!;
+      (out.get(docId) ?? out.set(docId, []).get(docId)!).push(t);
+    }
+    byDocumentCache.set(types, out);
+  }
+  return out;
+}
+
+/**
+ * Which named types of other documents to import rather than compile. Starting from this
+ * module's document, follows `$ref`s into other documents; a type they point at becomes a
+ * stub, unless a `$ref` reaches inside it (a pointer below it) or it holds an embedded `$id`
+ * or an `$anchor` below its top (which a stub would drop). A document holding embedded
+ * `$id`s stays whole.
+ * Only the documents still reachable are given to ajv, so the work per module stays small.
+ */
+function planImports(module: SchemaModule, types: ReadonlyMap<string, NamedType>): ImportPlan {
+  const all = new Map((module.jsonDocuments ?? []).map((d) => [d.id, d]));
+  const own = new Set(module.types.map((t) => t.json!.ref.split('#')[0]!));
+  const byDocument = typesByDocument(types);
+  const targets = new Map<string, Set<string>>();
+  const whole = new Set<string>(own);
+  let plan: ImportPlan = { documents: new Map(), imports: [] };
+  // A fixed point: stubbing hides $refs, un-stubbing (a $ref found inside) reveals more.
+  for (let round = 0; round < 100; round++) {
+    const before = `${[...targets.entries()].map(([d, p]) => `${d}:${[...p].join(',')}`).join(';')}|${[...whole].join(';')}`;
+    plan = stubPlan(module, all, own, byDocument, targets, whole);
+    for (const [id, schema] of plan.documents) collectRefs(id, schema, all, targets, whole);
+    if (before === `${[...targets.entries()].map(([d, p]) => `${d}:${[...p].join(',')}`).join(';')}|${[...whole].join(';')}`) break;
+  }
+  return plan;
+}
+
+function stubPlan(module: SchemaModule, all: Map<string, JsonDocument>, own: Set<string>, byDocument: Map<string, NamedType[]>, targets: Map<string, Set<string>>, whole: Set<string>): ImportPlan {
+  const documents = new Map<string, unknown>();
+  const imports: ImportPlan['imports'] = [];
+  for (const doc of all.values()) {
+    if (!own.has(doc.id) && !targets.has(doc.id) && !whole.has(doc.id)) continue;
+    const schema = ajvDocument(doc);
+    const candidates = own.has(doc.id) || whole.has(doc.id) ? [] : (byDocument.get(doc.id) ?? []).filter((t) => t.module !== module.path);
+    const named = candidates.map((t) => t.source.pointer);
+    // The named type a pointer lies in: the longest named pointer that is a prefix of it.
+    const owner = (p: string): string | undefined => named.filter((q) => p === q || p.startsWith(`${q}/`)).sort((a, b) => b.length - a.length)[0];
+    const inside = new Set([...(targets.get(doc.id) ?? [])].filter((p) => owner(p) !== p).map(owner));
+    let stubbed = schema;
+    for (const t of candidates) {
+      const p = t.source.pointer;
+      if (inside.has(p) || holdsIds(resolvePointer(schema, p), p === '')) continue;
+      const local = `${IMPORT_KEYWORD}${imports.length}`;
+      imports.push({ spec: relativeSpecifier(path.posix.dirname(module.path), `${t.module}.validate.js`), name: `validate${t.name}`, local });
+      stubbed = replaceAt(stubbed, p, (old) => stub(old, local, p === ''));
+    }
+    documents.set(doc.id, stubbed);
+  }
+  return { documents, imports };
+}
+
+/** Records every `$ref` target in `schema` (document id -> JSON pointers); other kinds of target make a document whole. */
+function collectRefs(docId: string, schema: unknown, all: Map<string, JsonDocument>, targets: Map<string, Set<string>>, whole: Set<string>): void {
+  const visit = (s: unknown, pointer: string, base: string): void => {
+    if (!isObj(s)) return;
+    if (pointer !== '' && typeof s.$id === 'string') {
+      whole.add(docId);
+      try {
+        base = new URL(s.$id, base).href.split('#')[0]!;
+      } catch {
+        // the loader rejected invalid ids already
+      }
+    }
+    if (typeof s.$ref === 'string') {
+      try {
+        const url = new URL(s.$ref, base);
+        let fragment: string | undefined = decodeURIComponent(url.hash.slice(1));
+        url.hash = '';
+        const target = all.get(url.href);
+        if (target) {
+          // A plain-name fragment is an anchor: the pointer of the schema declaring it.
+          if (fragment !== '' && !fragment.startsWith('/')) fragment = anchorPointer(ajvDocument(target), fragment);
+          if (fragment === undefined) whole.add(url.href);
+          else (targets.get(url.href) ?? targets.set(url.href, new Set()).get(url.href)!).add(fragment);
+        }
+      } catch {
+        // the loader rejected unresolvable refs already
+      }
+    }
+    forEachSubschema(s, pointer, (sub, at) => visit(sub, at, base));
+  };
+  visit(schema, '', docId);
+}
+
+/** A stub keeps the type's `$anchor` (a $ref may use it) and, for a root, its `$id` and definitions (other types live there). */
+function stub(schema: unknown, local: string, isRoot: boolean): Obj {
+  const out: Obj = { [IMPORT_KEYWORD]: local };
+  if (isObj(schema)) for (const key of isRoot ? ['$id', '$anchor', '$defs', 'definitions'] : ['$anchor']) if (key in schema) out[key] = schema[key];
+  return out;
+}
+
+/** Whether a named type's schema declares an `$anchor` below its top, or an `$id` (but a root's own). */
+function holdsIds(schema: unknown, isRoot: boolean): boolean {
+  let found = false;
+  const visit = (s: unknown, pointer: string): void => {
+    if (found || !isObj(s)) return;
+    if ((pointer !== '' && typeof s.$anchor === 'string') || ((pointer !== '' || !isRoot) && typeof s.$id === 'string')) found = true;
+    forEachSubschema(s, pointer, (sub, at) => {
+      // A root's definitions are other named types, checked on their own.
+      if (!(isRoot && /^\/(\$defs|definitions)\/[^/]+$/.test(at))) visit(sub, at);
+    });
+  };
+  visit(schema, '');
+  return found;
+}
+
+function relativeSpecifier(fromDir: string, target: string): string {
+  const rel = path.posix.relative(fromDir, target);
+  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 /** Object and array literals longer than this (as ajv writes them) are printed one entry a line. */

@@ -60,6 +60,32 @@ export function resolvePointer(doc: unknown, pointer: string): unknown {
   return cur;
 }
 
+/** A copy of `schema` with the value at `pointer` replaced (objects on the path are copied). */
+export function replaceAt(schema: unknown, pointer: string, replace: (old: unknown) => unknown): unknown {
+  if (pointer === '') return replace(schema);
+  if (!isObj(schema)) return schema;
+  const [head, ...rest] = pointer.split('/').slice(1);
+  const key = unescapePointer(head!);
+  const copy: Obj = {};
+  for (const k of Object.keys(schema)) {
+    const value = k === key ? replaceAt(schema[k], rest.map((r) => `/${r}`).join(''), replace) : schema[k];
+    Object.defineProperty(copy, k, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+/** The pointer of the schema declaring `$anchor: name` (not inside embedded `$id` resources). */
+export function anchorPointer(schema: unknown, name: string): string | undefined {
+  let found: string | undefined;
+  const visit = (s: unknown, pointer: string): void => {
+    if (found !== undefined || !isObj(s) || (pointer !== '' && typeof s.$id === 'string')) return;
+    if (s.$anchor === name) found = pointer;
+    else forEachSubschema(s, pointer, visit);
+  };
+  visit(schema, '');
+  return found;
+}
+
 /**
  * A copy of a draft-07 schema in 2020-12 form, for one 2020-12 ajv instance: tuple `items`
  * becomes `prefixItems` (and `additionalItems` becomes `items`), `$id: "#name"` becomes

@@ -63,17 +63,22 @@ export function removeOutput(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Writes each module's emitted validators to a fresh folder and imports them, by module path. */
-export async function importValidators(modules: SchemaModule[]): Promise<Map<string, Record<string, AjvValidateFunction>>> {
+/**
+ * Writes each module's emitted validators to a fresh folder (as generated/ would hold them)
+ * and imports them, by module path. With `types`, modules import each other's validators.
+ */
+export async function importValidators(modules: SchemaModule[], types?: ReadonlyMap<string, NamedType>): Promise<Map<string, Record<string, AjvValidateFunction>>> {
   const dir = outputDir('run-');
   const out = new Map<string, Record<string, AjvValidateFunction>>();
   for (const m of modules) {
     if (m.types.length === 0) continue;
-    const { js } = emitJsonValidators(m, { runtimeImport: '../runtime/index.js' });
+    const { js } = emitJsonValidators(m, { runtimeImport: '../runtime/index.js', types });
     const file = path.join(dir, `${m.path}.validate.js`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, js);
-    out.set(m.path, (await import(pathToFileURL(file).href)) as Record<string, AjvValidateFunction>);
+  }
+  for (const m of modules) {
+    if (m.types.length > 0) out.set(m.path, (await import(pathToFileURL(path.join(dir, `${m.path}.validate.js`)).href)) as Record<string, AjvValidateFunction>);
   }
   return out;
 }
