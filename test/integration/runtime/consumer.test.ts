@@ -120,7 +120,8 @@ describe('runtime producer and consumer (real broker and registry)', () => {
   });
 
   it('retries a handler that fails twice, runs it three times and commits it once', async () => {
-    const c = client();
+    const commits: Array<{ partition: number; offset: string; records: number }> = [];
+    const c = client({ hooks: { onCommitted: (e) => void commits.push({ partition: e.partition, offset: e.offset, records: e.records }) } });
     const d = avroTopic(uniqueTopic('rt.retry'), orderSchema, { retry: { ...FAST_RETRY, attempts: 5 } });
     await c.ensureTopics([d]);
     await c.producerFor(d).send(order('r', 1));
@@ -136,7 +137,8 @@ describe('runtime producer and consumer (real broker and registry)', () => {
     expect(attempts).toEqual([1, 2, 3]);
     const committed = await (await c.admin()).committedOffsets(groupId, d.topic);
     expect(committed).toEqual([{ partition: 0, offset: '1' }]);
-    expect((await group.health()).deadLettered).toBe(0);
+    expect(commits).toEqual([{ partition: 0, offset: '1', records: 1 }]);
+    expect((await group.health())).toMatchObject({ deadLettered: 0, retries: 2, processed: 1 });
   });
 
   it('dead-letters after N attempts of an always-failing handler, with the backoff schedule of the policy', async () => {
@@ -145,15 +147,17 @@ describe('runtime producer and consumer (real broker and registry)', () => {
     const d = avroTopic(uniqueTopic('rt.fail'), orderSchema, { retry: { attempts: 4, initialBackoffMs: 30, maxBackoffMs: 100, multiplier: 2, jitter: 0 } });
     await c.ensureTopics([d]);
     await c.producerFor(d).send(order('f', 1));
-    let calls = 0;
+    const tried: number[] = [];
     const group = c.consume(d, async () => {
-      calls++;
+      tried.push(performance.now());
       throw new TypeError('always');
     }, { groupId: uniqueTopic('fail'), fromBeginning: true });
     await group.start();
     await waitFor(async () => (await group.health()).deadLettered === 1, 'the dead letter');
     await group.stop();
-    expect(calls).toBe(4);
+    expect(tried).toHaveLength(4);
+    // Backoff observed: each attempt after the previous one, per the policy's schedule (no wall-clock thresholds).
+    expect(tried.every((t, i) => i === 0 || t > tried[i - 1]!)).toBe(true);
     expect(delays).toEqual([30, 60, 100]);
     const [dead] = await readAll(d.deadLetterTopic, 1);
     expect(dead!.headers).toMatchObject({ [DLQ_HEADERS.attempts]: '4', [DLQ_HEADERS.stage]: 'handle', [DLQ_HEADERS.errorClass]: 'TypeError', [DLQ_HEADERS.errorMessage]: 'always' });
