@@ -1,12 +1,14 @@
 // Runtime speed against the real broker and registry: the runtime's producer and consumer
-// (KafkaClient, producerFor(d).sendBatch, client.consume) beside raw kafkajs sending the same
-// Avro bytes, in the same run, with the same batch sizes, partition count and producer
-// guarantees (idempotent, acks all). Figures are ratios to that baseline because these
+// (KafkaClient, producerFor(d).sendBatch, client.consume) beside raw kafkajs encoding the same
+// records with plain avsc in its send loop, in the same run, with the same batch sizes,
+// partition count and producer guarantees (idempotent, acks all). A third side, raw kafkajs
+// writing kafkagen's six headers, shows what the headers alone cost in kafkajs. Figures are ratios to that baseline because these
 // machines are noisy; the latency targets are absolute.
 //   (a) throughput: N records in batches, producer and consumer running at once.
 //   (b) latency: a fixed rate (default 1,000 records/s) for ~10 s; end-to-end latency is the
 //       consumer's receive time minus metadata.occurred_at, stamped when the record is sent.
-// Targets (issue #4): >= 0.9x raw kafkajs throughput; p99 < 100 ms at 1,000 records/s.
+//   (c) serde: per record, TopicSerde against plain avsc (no network once the schema is cached).
+// Targets (issue #4): >= 0.9x raw kafkajs throughput; p99 < 100 ms at 1,000 records/s; serde <= 1.25x raw avsc.
 // The seeds also claimed p95 < 100 ms and 10,000 records/s.
 //   bash scripts/services up && eval "$(bash scripts/services env)"
 //   node --import tsx bench/runtime.ts [records] [batch] [rate] [seconds]
@@ -19,6 +21,7 @@ import { KafkaClient } from '../runtime/client.js';
 import type { TopicDescriptor } from '../runtime/descriptor.js';
 import { silentLogger } from '../runtime/logger.js';
 import { DEFAULT_RETRY } from '../runtime/retry.js';
+import { TopicSerde } from '../runtime/serde/index.js';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -158,15 +161,28 @@ function kafkagenSide(): Side {
   };
 }
 
-function rawSide(schemaIdOf: (topic: string) => Promise<number>): Side {
+/**
+ * Hand-written kafkajs code doing the same job: plain avsc encodes each record and frames it
+ * in the wire format inside the timed loop (an application has to), the same idempotent
+ * producer settings and batch sizes. With `headers`, it also writes the same six headers
+ * kafkagen writes, to show what the headers themselves cost in kafkajs.
+ */
+function rawSide(schemaIdOf: (topic: string) => Promise<number>, headers = false): Side {
   const producerP = (async () => {
     const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await p.connect();
     return p;
   })();
   const consumers: kafkajs.Consumer[] = [];
+  const message = (id: number, v: Record<string, unknown>) => ({
+    key: v.inspection_id as string,
+    value: rawFrame(id, rawType.toBuffer(v)),
+    headers: headers
+      ? { 'content-type': 'application/vnd.kafka.avro.v2+binary', 'kafkagen-schema-id': String(id), 'kafkagen-event-type': 'DefectDetected', 'kafkagen-produced-at': new Date().toISOString(), 'kafkagen-producer': 'raw-bench', 'correlation-id': randomUUID() }
+      : undefined,
+  });
   return {
-    name: 'raw kafkajs',
+    name: headers ? 'raw kafkajs + headers' : 'raw kafkajs',
     async consume(topic, onRecord) {
       const consumer = kafka.consumer({ groupId: `${topic}-group` });
       consumers.push(consumer);
@@ -185,22 +201,15 @@ function rawSide(schemaIdOf: (topic: string) => Promise<number>): Side {
     async sendBatch(topic, first, count) {
       const [producer, id] = await Promise.all([producerP, schemaIdOf(topic)]);
       const at = new Date();
-      const messages = Array.from({ length: count }, (_, k) => {
-        const v = rawValueOf(defect(first + k, at));
-        return { key: v.inspection_id as string, value: rawFrame(id, rawType.toBuffer(v)) };
-      });
-      await producer.send({ topic, acks: -1, messages });
+      await producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, k) => message(id, rawValueOf(defect(first + k, at)))) });
     },
     async prepare(topic, count) {
       const [producer, id] = await Promise.all([producerP, schemaIdOf(topic)]);
       const at = new Date();
-      // Pre-encoded Avro bytes, identical to what the runtime writes for the same record.
-      const messages = Array.from({ length: count }, (_, i) => {
-        const v = defect(i, at);
-        return { key: v.inspection_id, value: rawFrame(id, DefectDetectedCodec.encode(v)) };
-      });
-      await producer.send({ topic, acks: -1, messages: messages.slice(0, 1) });
-      return async (from, to) => void (await producer.send({ topic, acks: -1, messages: messages.slice(from, to) }));
+      // The same records in plain avsc's representation (numbers for longs and timestamps), built outside the timing.
+      const values = Array.from({ length: count }, (_, i) => rawValueOf(defect(i, at)));
+      await producer.send({ topic, acks: -1, messages: [message(id, values[0]!)] });
+      return async (from, to) => void (await producer.send({ topic, acks: -1, messages: values.slice(from, to).map((v) => message(id, v)) }));
     },
     async close() {
       await Promise.allSettled(consumers.map((c) => c.disconnect()));
@@ -276,17 +285,50 @@ async function latency(side: Side, label: string): Promise<Latency> {
   return { sent, received: samples.length, p50: pct(50), p95: pct(95), p99: pct(99), max: sorted[sorted.length - 1] ?? NaN };
 }
 
+
+/**
+ * (c) Per record, no network: the runtime's TopicSerde (validate + encode + frame; unframe +
+ * decode resolving the writer's schema, fetched once from the registry) beside plain avsc
+ * (isValid + toBuffer + frame; fromBuffer through a resolver). Median of rounds, same run.
+ */
+async function serde(rounds = 7, ops = 20_000): Promise<{ encode: number; decode: number; kEnc: number; rEnc: number; kDec: number; rDec: number }> {
+  const topic = `bench.rt.serde.${runId}`;
+  const serde = new TopicSerde(descriptor(topic), client.registry);
+  const at = new Date();
+  const values = Array.from({ length: 256 }, (_, i) => defect(i, at));
+  const rawValues = values.map(rawValueOf);
+  const id = (await serde.encode(values[0])).schemaId;
+  const framed = await Promise.all(values.map(async (v) => (await serde.encode(v)).value));
+  await serde.decode(framed[0]!); // writer schema fetched and resolved once
+  const opsPerSec = (fn: (i: number) => unknown) => {
+    const t = performance.now();
+    for (let i = 0; i < ops; i++) fn(i & 255);
+    return (ops / (performance.now() - t)) * 1000;
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const runs = { kEnc: [] as number[], rEnc: [] as number[], kDec: [] as number[], rDec: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    runs.kEnc.push(opsPerSec((i) => serde.encode(values[i])));
+    runs.rEnc.push(opsPerSec((i) => rawType.isValid(rawValues[i]) && rawFrame(id, rawType.toBuffer(rawValues[i]))));
+    runs.kDec.push(opsPerSec((i) => serde.decode(framed[i]!)));
+    runs.rDec.push(opsPerSec((i) => rawDecode(framed[i]!)));
+  }
+  const m = { kEnc: median(runs.kEnc), rEnc: median(runs.rEnc), kDec: median(runs.kDec), rDec: median(runs.rDec) };
+  return { ...m, encode: m.rEnc / m.kEnc, decode: m.rDec / m.kDec };
+}
+
 // ---------------------------------------------------------------- main
 
 await admin.connect();
 const kg = kafkagenSide();
 const schemaIds = new Map<string, Promise<number>>();
-const raw = rawSide((topic) => {
+const schemaIdOf = (topic: string) => {
   // The raw side writes under the same subject naming; the id comes from the same registry.
   let p = schemaIds.get(topic);
   if (!p) schemaIds.set(topic, (p = client.registry.idFor(`${topic}-value`, JSON.stringify(DefectDetectedCodec.schema), 'AVRO', [])));
   return p;
-});
+};
+const raw = rawSide(schemaIdOf);
 
 console.log(`kafkagen runtime bench ${runId}: node ${process.version}, brokers ${brokers.join(',')}, ${PARTITIONS} partitions, idempotent producers (acks all)`);
 console.log(`  (a) ${RECORDS} records in batches of ${BATCH}; (b) ${RATE} records/s for ${SECONDS} s in ${TICK_MS} ms ticks; DefectDetected, ${DefectDetectedCodec.encode(defect(0, new Date())).length + 5} bytes a record`);
@@ -294,27 +336,35 @@ console.log(`  (a) ${RECORDS} records in batches of ${BATCH}; (b) ${RATE} record
 // Warm-up: JIT, connections and metadata for both sides before anything is timed.
 await throughput(kg, 'warm-kg', WARMUP);
 await throughput(raw, 'warm-raw', WARMUP);
+const rawHeaders = rawSide(schemaIdOf, true);
+await throughput(rawHeaders, 'warm-rawh', WARMUP);
 
 const tk = await throughput(kg, 'tput-kg', RECORDS);
 const tr = await throughput(raw, 'tput-raw', RECORDS);
+const th = await throughput(rawHeaders, 'tput-rawh', RECORDS);
 const lk = await latency(kg, 'lat-kg');
 const lr = await latency(raw, 'lat-raw');
+const sd = await serde();
 
 await kg.close();
 await raw.close();
+await rawHeaders.close();
 await admin.disconnect();
 
 const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 const rows: string[][] = [
   ['throughput, produce only (records/s)', fmt(tk.produceRate), fmt(tr.produceRate), `${(tk.produceRate / tr.produceRate).toFixed(2)}x`],
   ['throughput, produce+consume (records/s)', fmt(tk.pipelineRate), fmt(tr.pipelineRate), `${(tk.pipelineRate / tr.pipelineRate).toFixed(2)}x`],
+  ['  raw kafkajs + the same headers (info)', '', fmt(th.pipelineRate), `${(tk.pipelineRate / th.pipelineRate).toFixed(2)}x`],
   [`latency at ${RATE}/s: received / sent`, `${lk.received} / ${lk.sent}`, `${lr.received} / ${lr.sent}`, ''],
   ['latency p50 (ms)', fmt(lk.p50), fmt(lr.p50), `${(lk.p50 / Math.max(1, lr.p50)).toFixed(2)}x`],
   ['latency p95 (ms)', fmt(lk.p95), fmt(lr.p95), `${(lk.p95 / Math.max(1, lr.p95)).toFixed(2)}x`],
   ['latency p99 (ms)', fmt(lk.p99), fmt(lr.p99), `${(lk.p99 / Math.max(1, lr.p99)).toFixed(2)}x`],
   ['latency max (ms)', fmt(lk.max), fmt(lr.max), ''],
+  ['serde: validate+encode+frame (records/s)', fmt(sd.kEnc), fmt(sd.rEnc), `${sd.encode.toFixed(2)}x cost`],
+  ['serde: unframe+decode+resolve (records/s)', fmt(sd.kDec), fmt(sd.rDec), `${sd.decode.toFixed(2)}x cost`],
 ];
-const header = ['metric', 'kafkagen', 'raw kafkajs', 'kafkagen/raw'];
+const header = ['metric', 'kafkagen', 'raw kafkajs/avsc', 'kafkagen/raw'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log('');
@@ -326,7 +376,10 @@ const complete = lk.received >= lk.sent;
 const verdict = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
 const ratio = tk.pipelineRate / tr.pipelineRate;
 verdict(ratio >= 0.9, `throughput: kafkagen produce+consume is ${ratio.toFixed(2)}x raw kafkajs (target >= 0.9x; produce only ${(tk.produceRate / tr.produceRate).toFixed(2)}x)`);
+console.log(`info  raw kafkajs writing kafkagen's six headers runs at ${(th.pipelineRate / tr.pipelineRate).toFixed(2)}x raw kafkajs without them; kafkagen is ${(tk.pipelineRate / th.pipelineRate).toFixed(2)}x that`);
 verdict(complete && lk.p99 < 100, `latency: p99 ${fmt(lk.p99)} ms at ${RATE} records/s (target < 100 ms${complete ? '' : `; only ${lk.received} of ${lk.sent} arrived`})`);
+verdict(sd.encode <= 1.25, `serde encode: kafkagen costs ${sd.encode.toFixed(2)}x raw avsc per record (target <= 1.25x)`);
+verdict(sd.decode <= 1.25, `serde decode: kafkagen costs ${sd.decode.toFixed(2)}x raw avsc per record (target <= 1.25x)`);
 verdict(complete && lk.p95 < 100, `seeds' claim: p95 ${fmt(lk.p95)} ms at ${RATE} records/s (claimed < 100 ms)`);
 verdict(tk.pipelineRate >= 10_000, `seeds' claim: ${fmt(tk.pipelineRate)} records/s produce+consume, ${fmt(tk.produceRate)} produce only (claimed 10,000 records/s)`);
 process.exit(0);

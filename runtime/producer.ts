@@ -6,7 +6,7 @@ import type { TopicDescriptor } from './descriptor.js';
 import { isKafkagenRuntimeError, isRetriable, KafkagenRuntimeError, messageOf } from './errors.js';
 import { buildRecordHeaders } from './headers.js';
 import { callHook } from './hooks.js';
-import { TopicSerde } from './serde/index.js';
+import { type Encoded, TopicSerde } from './serde/index.js';
 import type { OutgoingRecord, SentRecord } from './transport/types.js';
 
 export interface SendOptions {
@@ -49,7 +49,9 @@ export class TopicProducer<TInput> {
 
   /** Validates every event first (none is sent if one is invalid), then sends them in one request. */
   async sendBatch(events: Array<TInput | { event: TInput; options?: SendOptions }>): Promise<SendResult[]> {
-    return this.sendPrepared(await Promise.all(events.map((e) => (isWrapped<TInput>(e) ? this.prepare(e.event, e.options) : this.prepare(e)))));
+    const prepared = events.map((e) => (isWrapped<TInput>(e) ? this.prepare(e.event, e.options) : this.prepare(e)));
+    // Synchronous once the schema id is cached: no promise per record.
+    return this.sendPrepared(prepared.some((p) => p instanceof Promise) ? await Promise.all(prepared) : (prepared as Prepared[]));
   }
 
   /** For topics with a key schema: the key is validated and encoded like the value. */
@@ -75,8 +77,12 @@ export class TopicProducer<TInput> {
     });
   }
 
-  private async prepare(event: TInput, o: SendOptions = {}, rawKey?: Buffer): Promise<Prepared> {
-    const { value, schemaId, eventType } = await this.serde.encode(event); // validates first
+  private prepare(event: TInput, o: SendOptions = {}, rawKey?: Buffer): Prepared | Promise<Prepared> {
+    const encoded = this.serde.encode(event); // validates first
+    return encoded instanceof Promise ? encoded.then((e) => this.record(e, event, o, rawKey)) : this.record(encoded, event, o, rawKey);
+  }
+
+  private record({ value, schemaId, eventType }: Encoded, event: TInput, o: SendOptions, rawKey?: Buffer): Prepared {
     const { headers, correlationId } = buildRecordHeaders({ ...o, format: this.descriptor.format, schemaId, eventType, producer: this.client.producerName, extra: o.headers });
     return { record: { key: rawKey ?? this.keyOf(event, o), value, headers, partition: o.partition }, eventType, schemaId, correlationId };
   }
@@ -86,7 +92,7 @@ export class TopicProducer<TInput> {
     const k = this.descriptor.key;
     if (k.kind === 'field') {
       const v = (event as Record<string, unknown>)[k.field];
-      if (v !== undefined && v !== null && v !== '') return v instanceof Date ? v.toISOString() : String(v);
+      if (v !== undefined && v !== null) return v instanceof Date ? v.toISOString() : String(v);
       throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} is keyed by ${k.field}, which this event does not set: set it, or pass { key }`);
     }
     throw new KafkagenRuntimeError('KEY_MISSING', k.kind === 'string' ? `${this.topic} is keyed by the caller: pass { key } to send()` : `${this.topic} has a key schema (${k.subject}): use sendKeyed(key, event)`);

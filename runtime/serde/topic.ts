@@ -9,6 +9,8 @@ import { DecodeError, isDecodeError, frame, unframe } from './wire.js';
 /** What the serde needs from a registry (RegistryClient has it). */
 export type SchemaSource = WriterSource & { idFor(subject: string, schema: string, schemaType: 'AVRO' | 'JSON', references: Array<{ name: string; subject: string }>): Promise<number> };
 
+export type Encoded = { value: Buffer; schemaId: number; eventType: string };
+
 export interface Decoded {
   value: unknown;
   schemaId: number;
@@ -44,8 +46,8 @@ export class TopicSerde {
     return this.ids.get(binding) ?? this.registry.idFor(binding.subject, binding.schema, this.descriptor.format, binding.references).then((id) => (this.ids.set(binding, id), id));
   }
 
-  /** Validates, then encodes: VALIDATION_FAILED (every path) comes before any network call. */
-  async encode(value: unknown): Promise<{ value: Buffer; schemaId: number; eventType: string }> {
+  /** Validates, then encodes: VALIDATION_FAILED (every path) comes before any network call. Synchronous once the id is known. */
+  encode(value: unknown): Encoded | Promise<Encoded> {
     const d = this.descriptor;
     const event = this.eventOf(value);
     let payload: Buffer;
@@ -56,8 +58,9 @@ export class TopicSerde {
       if (check && !check.ok) throw validationError(`${event.name} for ${d.topic}`, check.errors);
       payload = Buffer.from(JSON.stringify(value), 'utf8');
     }
-    const schemaId = await this.schemaId(bindingFor(d, event));
-    return { value: frame(schemaId, payload), schemaId, eventType: event.name };
+    const framed = (schemaId: number): Encoded => ({ value: frame(schemaId, payload), schemaId, eventType: event.name });
+    const id = this.schemaId(bindingFor(d, event));
+    return typeof id === 'number' ? framed(id) : id.then(framed);
   }
 
   /**
