@@ -45,7 +45,7 @@ export function render(model: Model, ctx: GeneratorContext): Map<string, string>
     if (m.types.length === 0) continue;
     files.set(`${m.path}.ts`, emitModule(m, model, differs, opts));
     if (m.format === 'json') {
-      const v = emitJsonValidators(m, { runtimeImport: runtimeSpecifier(ctx.runtimeImport, m.path) });
+      const v = emitJsonValidators(m, { runtimeImport: runtimeSpecifier(ctx.runtimeImport, m.path), types: model.types });
       files.set(`${m.path}.validate.js`, v.js);
       files.set(`${m.path}.validate.d.ts`, v.dts);
     }
