@@ -1,6 +1,6 @@
 // The `kafkagen` command. Exit codes: 0 ok, 1 check failed (stale output, breaking change,
 // refused registration), 2 bad input (a schema, the catalog or the command line).
-import { watch } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveContext } from './context.js';
@@ -21,6 +21,8 @@ export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
   cwd: string;
+  /** Ends a `--watch` session (besides SIGINT/SIGTERM); embedders and tests use it. */
+  signal?: AbortSignal;
 }
 
 const defaultIo: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), cwd: process.cwd() };
@@ -218,16 +220,32 @@ function watchLoop(flags: { config?: string; schemas?: string; cwd: string }, ru
     clearTimeout(timer);
     timer = setTimeout(safeRun, 100); // one run per burst of editor saves
   };
-  const watchers = targets.map((t) => watch(t, { recursive: t === ctx.schemasDir }, schedule));
+  // Watch the catalog's folder, not the file: editors that save by rename would
+  // otherwise leave a watcher on a file that no longer exists.
+  const watchers = [
+    watch(ctx.schemasDir, { recursive: true }, schedule),
+    ...(ctx.catalog ? [watchFile(ctx.catalog.abs, schedule)] : []),
+  ];
   io.out(`kafkagen: watching ${targets.map((t) => path.relative(io.cwd, t) || '.').join(', ')} (Ctrl-C to stop)`);
   return new Promise((resolve) => {
     const stop = (): void => {
       for (const w of watchers) w.close();
       clearTimeout(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       resolve(EXIT_OK);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    if (io.signal?.aborted) stop();
+    io.signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
+function watchFile(file: string, onChange: () => void): FSWatcher {
+  const name = path.basename(file);
+  return watch(path.dirname(file), (_event, changed) => {
+    if (changed === null || changed === name) onChange();
   });
 }
 
