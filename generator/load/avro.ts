@@ -4,6 +4,7 @@
 // enclosing namespace), and every schema the emitters see uses full names only.
 import { createAvroType, recordTags } from '../../runtime/avro.js';
 import { closest, KafkagenError } from '../errors.js';
+import { avscAcceptsAll } from './avro-check.js';
 import type { AvroInfo, FieldNode, NamedType, SchemaModule, TypeNode } from '../model.js';
 import { typeIdentifier } from '../names.js';
 import { type SchemaFile, lineOfPointer, modulePath, readJsonFile } from './files.js';
@@ -57,7 +58,15 @@ export function loadAvroSchemas(files: SchemaFile[], opts: AvroLoadOptions): { m
     types.push(...moduleTypes);
   }
   // avsc is the reference parser: anything it refuses (a bad default, say) is refused here,
-  // with the location of the type it came from.
+  // with the location of the type it came from. Parsing every type's self-contained schema
+  // costs the sum of their sizes, quadratic in a chain of references, so all definitions are
+  // first parsed once together; only when that fails does the per-type pass run, to name
+  // the type the way it always has.
+  if (!avscAcceptsAll(types, (t, defined) => build.definition(t.avro!.fullName, defined), opts)) checkEachWithAvsc(types, defs, opts);
+  return { modules, types };
+}
+
+function checkEachWithAvsc(types: NamedType[], defs: Map<string, Definition>, opts: AvroLoadOptions): void {
   for (const t of types) {
     try {
       createAvroType(t.avro!.selfContained, { long: opts.long });
@@ -66,7 +75,6 @@ export function loadAvroSchemas(files: SchemaFile[], opts: AvroLoadOptions): { m
       throw located('SCHEMA_INVALID', `avsc rejects ${t.avro!.fullName}: ${(e as Error).message}`, d.file, d.text, d.pointer, 'fix the schema so it follows the Avro specification (defaults must match the first union branch)', e);
     }
   }
-  return { modules, types };
 }
 
 function collect(schema: Obj, enclosingNs: string, file: SchemaFile, text: string, pointer: string, defs: Map<string, Definition>, names: string[], owner: string | undefined): void {
@@ -209,6 +217,15 @@ class Builder {
     const candidates = closest(name, this.defs.keys());
     const hint = candidates.length > 0 ? `did you mean ${candidates.map((c) => JSON.stringify(c)).join(' or ')}? Use the full name` : `define ${full} in an .avsc file under the schemas folder, or fix the spelling`;
     throw located('TYPE_UNKNOWN', `unknown type name ${JSON.stringify(name)} (resolved as ${full})`, d.file, d.text, pointer, hint);
+  }
+
+  /**
+   * The definition of `fullName` with full names, inlining every named type it uses that is
+   * not yet in `defined` (and adding it there), as in a self-contained schema.
+   */
+  definition(fullName: string, defined: Set<string>): Json {
+    const d = this.defs.get(fullName)!;
+    return this.normalize(d.raw, d.namespace, d, d.pointer, { onReference: () => {}, inlineOnce: defined });
   }
 
   private avroInfo(d: Definition): AvroInfo {
