@@ -7,11 +7,9 @@ import { resolveContext } from './context.js';
 import { isKafkagenError, KafkagenError } from './errors.js';
 import { buildModel, generate } from './generate.js';
 import { buildManifest } from './registration.js';
-import { consumeCommand, produceCommand } from './commands/kcat.js';
-import { checkCommand } from './commands/check.js';
-import { isCompatError } from './compat/index.js';
-import { applyRegistration, formatRegistrationTable } from '../runtime/registration.js';
-import { RegistryHttpError } from '../runtime/registry.js';
+import { isCompatError } from './compat/errors.js';
+// The other commands' modules (the Kafka client, the compatibility engine, the registry
+// client) are imported by the command that needs them: `generate` should not pay for them.
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -260,6 +258,8 @@ async function registerCommand(args: string[], io: Io): Promise<number> {
   const ctx = resolveContext({ config: values.config as string | undefined, cwd: io.cwd });
   if (!ctx.catalog) throw new KafkagenError('CONFIG_NOT_FOUND', 'register needs a catalog', {}, 'create kafkagen.yaml or pass --config FILE');
   const manifest = buildManifest(buildModel(ctx), ctx.defaultCompatibility);
+  const { applyRegistration, formatRegistrationTable } = await import('../runtime/registration.js');
+  const { RegistryHttpError } = await import('../runtime/registry.js');
   let rows;
   try {
     rows = await applyRegistration(manifest, {
@@ -291,6 +291,7 @@ async function produceCli(args: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   if (!values.topic || !values.file) throw new KafkagenError('USAGE', 'produce needs --topic and --file', {}, `see kafkagen produce --help`);
+  const { produceCommand } = await import('./commands/kcat.js');
   return produceCommand({ topic: values.topic as string, file: values.file as string, key: values.key as string | undefined, config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
 }
 
@@ -307,6 +308,7 @@ async function consumeCli(args: string[], io: Io): Promise<number> {
     if (!Number.isInteger(n) || n < 0) throw new KafkagenError('USAGE', `--${name} must be a whole number`, {}, `e.g. --${name} 10`);
     return n;
   };
+  const { consumeCommand } = await import('./commands/kcat.js');
   return consumeCommand({ topic: values.topic as string, fromBeginning: Boolean(values['from-beginning']), max: num(values.max, 'max'), group: values.group as string | undefined, timeoutMs: num(values.timeout, 'timeout'), config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
 }
 
@@ -318,5 +320,6 @@ async function checkCli(args: string[], io: Io): Promise<number> {
   }
   const format = (values.format as string | undefined) ?? 'text';
   if (!['text', 'json', 'github'].includes(format)) throw new KafkagenError('USAGE', `--format ${format} is not text, json or github`, {}, 'use --format github in GitHub Actions');
+  const { checkCommand } = await import('./commands/check.js');
   return checkCommand({ against: values.against as string | undefined, registry: values.registry as string | undefined, config: values.config as string | undefined, format: format as 'text' | 'json' | 'github' }, io);
 }

@@ -15,7 +15,7 @@ import { Name } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { callRef } from 'ajv/dist/vocabularies/core/ref.js';
 import addFormats from 'ajv-formats';
-import ts from 'typescript';
+import type ts from 'typescript';
 import { KafkagenError, isKafkagenError } from '../errors.js';
 import type { JsonDocument, NamedType, SchemaModule } from '../model.js';
 import { stringLiteral } from '../names.js';
@@ -24,6 +24,15 @@ import { header } from './header.js';
 
 const require = createRequire(import.meta.url);
 const draft07Meta = require('ajv/dist/refs/json-schema-draft-07.json') as object;
+
+let typescriptModule: typeof ts | undefined;
+
+// TypeScript (9 MB) is needed only to reprint validators. Loaded on first use, and with
+// require: importing it as ESM scans the whole file for named exports first, which took
+// longer than loading it (seconds under tsx).
+function typescript(): typeof ts {
+  return (typescriptModule ??= require('typescript') as typeof ts);
+}
 
 export interface JsonValidatorsOptions {
   /** Import specifier of the runtime, as the generated `.validate.d.ts` should write it. */
@@ -286,36 +295,37 @@ const WIDE = 80;
  * `rename` maps ajv's placeholder export names to the real ones.
  */
 function reprint(code: string, rename: Map<string, string>): string {
-  const source = ts.createSourceFile('validate.js', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const api = typescript();
+  const source = api.createSourceFile('validate.js', code, api.ScriptTarget.ES2022, true, api.ScriptKind.JS);
   const multiline: ts.TransformerFactory<ts.SourceFile> = (context) => {
     const f = context.factory;
     const visit = (node: ts.Node): ts.Node => {
-      const wide = !ts.isSourceFile(node) && node.pos >= 0 && node.end - node.pos > WIDE;
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && rename.has(node.name.text)) {
+      const wide = !api.isSourceFile(node) && node.pos >= 0 && node.end - node.pos > WIDE;
+      if (api.isVariableDeclaration(node) && api.isIdentifier(node.name) && rename.has(node.name.text)) {
         return f.updateVariableDeclaration(node, f.createIdentifier(rename.get(node.name.text)!), node.exclamationToken, node.type, node.initializer);
       }
       // `"__proto__": x` in an object literal sets the prototype; ajv serialises schemas that
       // way, so a property named __proto__ would vanish from the embedded schema.
-      if (ts.isPropertyAssignment(node) && (ts.isStringLiteral(node.name) || ts.isIdentifier(node.name)) && node.name.text === '__proto__') {
-        return f.createPropertyAssignment(f.createComputedPropertyName(f.createStringLiteral('__proto__')), ts.visitNode(node.initializer, visit) as ts.Expression);
+      if (api.isPropertyAssignment(node) && (api.isStringLiteral(node.name) || api.isIdentifier(node.name)) && node.name.text === '__proto__') {
+        return f.createPropertyAssignment(f.createComputedPropertyName(f.createStringLiteral('__proto__')), api.visitNode(node.initializer, visit) as ts.Expression);
       }
-      const out = ts.visitEachChild(node, visit, context);
-      if (ts.isBlock(out)) return ts.setTextRange(f.createBlock(out.statements, true), node);
+      const out = api.visitEachChild(node, visit, context);
+      if (api.isBlock(out)) return api.setTextRange(f.createBlock(out.statements, true), node);
       // New property nodes: the printer keeps original nodes on the line they were written on.
-      if (ts.isObjectLiteralExpression(out) && wide) return ts.setTextRange(f.createObjectLiteralExpression(out.properties.map(fresh), true), node);
-      if (ts.isArrayLiteralExpression(out) && wide && out.elements.some((e) => ts.isObjectLiteralExpression(e))) return ts.setTextRange(f.createArrayLiteralExpression(out.elements, true), node);
+      if (api.isObjectLiteralExpression(out) && wide) return api.setTextRange(f.createObjectLiteralExpression(out.properties.map(fresh), true), node);
+      if (api.isArrayLiteralExpression(out) && wide && out.elements.some((e) => api.isObjectLiteralExpression(e))) return api.setTextRange(f.createArrayLiteralExpression(out.elements, true), node);
       return out;
     };
     const fresh = (p: ts.ObjectLiteralElementLike): ts.ObjectLiteralElementLike => {
-      if (ts.isPropertyAssignment(p)) return f.createPropertyAssignment(p.name, p.initializer);
-      if (ts.isShorthandPropertyAssignment(p)) return f.createShorthandPropertyAssignment(p.name, p.objectAssignmentInitializer);
-      if (ts.isSpreadAssignment(p)) return f.createSpreadAssignment(p.expression);
+      if (api.isPropertyAssignment(p)) return f.createPropertyAssignment(p.name, p.initializer);
+      if (api.isShorthandPropertyAssignment(p)) return f.createShorthandPropertyAssignment(p.name, p.objectAssignmentInitializer);
+      if (api.isSpreadAssignment(p)) return f.createSpreadAssignment(p.expression);
       return p;
     };
     return (sf) => visit(sf) as ts.SourceFile;
   };
-  const result = ts.transform(source, [multiline]);
-  const printed = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
+  const result = api.transform(source, [multiline]);
+  const printed = api.createPrinter({ newLine: api.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
   result.dispose();
   return printed;
 }
