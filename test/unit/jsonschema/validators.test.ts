@@ -1,6 +1,6 @@
 // The emitted ahead-of-time ajv validators: written to .cache/test-jsv, imported, and run
 // against valid and invalid values (exact instancePaths); deterministic, readable output.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitJsonValidators, jsonSchemaAjv } from '../../../generator/emit/json-validators.js';
@@ -296,9 +296,15 @@ describe('hard-case corpus (test/fixtures/jsonschema/hard)', () => {
 
 describe('the example domain (schemas/ownlens)', () => {
   const dir = path.join(repo, 'schemas/ownlens');
-  it.runIf(existsSync(dir))('loads without errors and its validators compile and import', async () => {
+  // The example domain is committed with the repo: a missing folder is a failure, not a skip.
+  it('loads without errors and its validators compile and import', async () => {
+    expect(existsSync(dir), `${dir} (the committed example domain) is missing`).toBe(true);
     const { modules, list } = loadDir(dir, repo);
     expect(list.length).toBeGreaterThan(0);
+    // Every schema file of the folder became a module.
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(modules.length).toBe(files.length);
     const v = await importValidators(modules);
     for (const m of modules) {
       if (m.types.length === 0) continue;
