@@ -1,0 +1,85 @@
+// A generated consumer with handlers per event type, against the real broker and registry:
+// each handler gets only its event type (narrowed by `$type`), an event type without a
+// handler is acknowledged (committed, not dead-lettered), and ctx carries what the producer
+// set (key, correlation and causation ids, headers, position).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ChipqualityInspectionEventsConsumer,
+  ChipqualityInspectionEventsProducer,
+  chipqualityInspectionEventsTopic as topic,
+  DefectDetectedCodec,
+  InspectionCreatedCodec,
+  InspectionStartedCodec,
+  type DefectDetected,
+  type InspectionCreated,
+} from '../../../generated/index.js';
+import { KafkaClient, applyRegistration, silentLogger, type EventContext, type RegistrationManifestData } from '../../../runtime/index.js';
+import { kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+
+describe('generated consumer with handlers per event type', () => {
+  const prefix = `${uniqueTopic('handlers')}.`;
+  let client: KafkaClient;
+
+  beforeAll(async () => {
+    client = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, topicPrefix: prefix, logger: silentLogger, clientId: 'handlers-e2e' });
+    const manifest = JSON.parse(readFileSync(path.join(repo, 'generated/registry.json'), 'utf8')) as RegistrationManifestData;
+    await applyRegistration(manifest, { url: registryUrl() });
+    await client.ensureTopics([topic]);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it('dispatches by event type, acknowledges event types without a handler, and fills ctx', async () => {
+    const id = 'INS-HANDLERS-1';
+    const created = { ...(InspectionCreatedCodec.random() as InspectionCreated), inspection_id: id };
+    const started = { ...(InspectionStartedCodec.random() as object), inspection_id: id };
+    const defect = { ...(DefectDetectedCodec.random() as DefectDetected), inspection_id: id };
+    const producer = new ChipqualityInspectionEventsProducer(client);
+    const first = await producer.send({ $type: 'InspectionCreated', ...created }, { correlationId: 'corr-1', causationId: 'cause-1', headers: { tenant: 'acme' } });
+    await producer.sendBatch([{ $type: 'InspectionStarted', ...started } as never, { $type: 'DefectDetected', ...defect }]);
+
+    const seen: Array<{ kind: string; event: { $type: string; inspection_id: string }; ctx: EventContext }> = [];
+    const consumer = new ChipqualityInspectionEventsConsumer(
+      client,
+      {
+        InspectionCreated: async (event, ctx) => {
+          seen.push({ kind: 'created-handler', event, ctx });
+        },
+        DefectDetected: async (event, ctx) => {
+          // Narrowed: a DefectDetected field, typed, without a cast.
+          expect(typeof event.defect_id).toBe('string');
+          seen.push({ kind: 'defect-handler', event, ctx });
+        },
+      },
+      { groupId: `${prefix}handlers`, fromBeginning: true },
+    );
+    await consumer.start();
+    const deadline = Date.now() + 30_000;
+    while ((await consumer.health()).processed < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await consumer.stop();
+
+    expect(seen.map((s) => [s.kind, s.event.$type])).toEqual([
+      ['created-handler', 'InspectionCreated'],
+      ['defect-handler', 'DefectDetected'],
+    ]);
+    expect(seen[1]!.event).toMatchObject({ defect_id: defect.defect_id, defect_class: defect.defect_class });
+
+    const ctx = seen[0]!.ctx;
+    expect(ctx).toMatchObject({ topic: 'chipquality.inspection.events', partition: first.partition, offset: first.offset, key: id, correlationId: 'corr-1', eventType: 'InspectionCreated' });
+    expect(ctx.headers).toMatchObject({ 'causation-id': 'cause-1', tenant: 'acme', 'kafkagen-event-type': 'InspectionCreated' });
+    expect(Math.abs(Number(ctx.timestamp) - Date.now())).toBeLessThan(120_000); // the broker's append time, epoch ms
+
+    // All three are committed (the one without a handler too) and none was dead-lettered.
+    const health = await consumer.health();
+    expect(health).toMatchObject({ processed: 3, deadLettered: 0 });
+    const committed = await (await client.admin()).committedOffsets(`${prefix}handlers`, `${prefix}chipquality.inspection.events`);
+    const onPartition = committed.find((c) => c.partition === first.partition);
+    expect(onPartition?.offset).toBe(String(Number(first.offset) + 3));
+  }, 60_000);
+});
