@@ -76,7 +76,7 @@ Output: one line per subject, OK or BREAKING, and under each breaking one its re
 "path: what changed (RULE)" with a hint of the compatible alternative.
 Exit codes: 0 compatible, 1 breaking, 2 bad input.`;
 
-const PRODUCE_HELP = `Usage: kafkagen produce --topic TOPIC --file FILE [--key KEY] [--config FILE]
+const PRODUCE_HELP = `Usage: kafkagen produce --topic TOPIC --file FILE [--key KEY] [--header K=V]... [--correlation-id ID] [--config FILE]
 
 Validates events against the topic's schema (from the catalog) and sends them, encoded in
 the Confluent wire format, with kafkagen's headers. FILE holds one JSON event, a JSON array,
@@ -87,6 +87,9 @@ Options:
   --topic TOPIC     a topic of the catalog
   --file FILE       the events
   --key KEY         record key (for topics keyed by the caller)
+  --header K=V      an extra record header (repeatable); kafkagen's own headers are always set
+  --correlation-id ID   correlation id of every record (default: a new UUID per record)
+  --causation-id ID     causation id of every record
   --config FILE     catalog (default ./kafkagen.yaml)
   --brokers LIST    default $KAFKA_BROKERS
   --registry URL    default $SCHEMA_REGISTRY_URL
@@ -98,7 +101,7 @@ const CONSUME_HELP = `Usage: kafkagen consume --topic TOPIC [--from-beginning] [
 
 Reads a catalog topic, decodes each record with the registry (any schema version the topic's
 schema can read) and prints one JSON line per record: topic, partition, offset, key,
-eventType, timestamp, value. Uses a throwaway consumer group unless --group is given.
+eventType, timestamp (ISO-8601), headers, value. Uses a throwaway consumer group unless --group is given.
 
 Options:
   --topic TOPIC      a topic of the catalog
@@ -164,7 +167,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: T, help: string) {
+function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(args: string[], options: T, help: string) {
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
   } catch (e) {
@@ -285,14 +288,20 @@ async function registerCommand(args: string[], io: Io): Promise<number> {
 const KCAT_OPTIONS = { topic: { type: 'string' }, config: { type: 'string' }, registry: { type: 'string' }, brokers: { type: 'string' } } as const;
 
 async function produceCli(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { ...KCAT_OPTIONS, file: { type: 'string' }, key: { type: 'string' } }, PRODUCE_HELP);
+  const { values } = parse(args, { ...KCAT_OPTIONS, file: { type: 'string' }, key: { type: 'string' }, header: { type: 'string', multiple: true }, 'correlation-id': { type: 'string' }, 'causation-id': { type: 'string' } }, PRODUCE_HELP);
   if (values.help) {
     io.out(PRODUCE_HELP);
     return EXIT_OK;
   }
   if (!values.topic || !values.file) throw new KafkagenError('USAGE', 'produce needs --topic and --file', {}, `see kafkagen produce --help`);
   const { produceCommand } = await import('./commands/kcat.js');
-  return produceCommand({ topic: values.topic as string, file: values.file as string, key: values.key as string | undefined, config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
+  const headers: Record<string, string> = {};
+  for (const h of (values.header as string[] | undefined) ?? []) {
+    const eq = h.indexOf('=');
+    if (eq <= 0) throw new KafkagenError('USAGE', `--header ${JSON.stringify(h)} is not NAME=VALUE`, {}, 'e.g. --header tenant=acme');
+    headers[h.slice(0, eq)] = h.slice(eq + 1);
+  }
+  return produceCommand({ topic: values.topic as string, file: values.file as string, key: values.key as string | undefined, headers, correlationId: values['correlation-id'] as string | undefined, causationId: values['causation-id'] as string | undefined, config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
 }
 
 async function consumeCli(args: string[], io: Io): Promise<number> {

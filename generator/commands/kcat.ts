@@ -36,7 +36,7 @@ function client(registry: string | undefined, brokers: string | undefined): Kafk
   return new KafkaClient(configFromEnv(process.env, { ...(brokers ? { brokers: brokers.split(',') } : {}), ...(registry ? { registry: { url: registry } } : {}), logger: silentLogger, clientId: 'kafkagen-cli' }));
 }
 
-export async function produceCommand(opts: { topic: string; file: string; key?: string; config?: string; registry?: string; brokers?: string }, io: KcatIo): Promise<number> {
+export async function produceCommand(opts: { topic: string; file: string; key?: string; headers?: Record<string, string>; correlationId?: string; causationId?: string; config?: string; registry?: string; brokers?: string }, io: KcatIo): Promise<number> {
   const d = descriptorFor(opts.config, opts.topic, io.cwd);
   const text = opts.file === '-' ? readFileSync(0, 'utf8') : readFileSync(opts.file, 'utf8');
   const raw = parseEvents(text, opts.file);
@@ -45,7 +45,12 @@ export async function produceCommand(opts: { topic: string; file: string; key?: 
   try {
     const producer = c.producerFor(d);
     for (const [i, event] of events.entries()) {
-      const r = await producer.send(event, opts.key !== undefined ? { key: opts.key } : undefined);
+      const r = await producer.send(event, {
+        ...(opts.key !== undefined ? { key: opts.key } : {}),
+        ...(opts.headers && Object.keys(opts.headers).length > 0 ? { headers: opts.headers } : {}),
+        ...(opts.correlationId !== undefined ? { correlationId: opts.correlationId } : {}),
+        ...(opts.causationId !== undefined ? { causationId: opts.causationId } : {}),
+      });
       io.out(JSON.stringify({ topic: r.topic, partition: r.partition, offset: r.offset, eventType: r.eventType, schemaId: r.schemaId, index: i }));
     }
     return 0;
@@ -92,7 +97,7 @@ export async function consumeCommand(opts: { topic: string; fromBeginning?: bool
   const group = c.consume(d, async (event, ctx) => {
     if (opts.max !== undefined && count >= opts.max) return;
     count++;
-    io.out(JSON.stringify({ topic: ctx.topic, partition: ctx.partition, offset: ctx.offset, key: ctx.key, eventType: ctx.eventType, timestamp: ctx.timestamp, value: toJson(event) }));
+    io.out(JSON.stringify({ topic: ctx.topic, partition: ctx.partition, offset: ctx.offset, key: ctx.key, eventType: ctx.eventType, timestamp: new Date(Number(ctx.timestamp)).toISOString(), headers: ctx.headers, value: toJson(event) }));
     if (opts.max !== undefined && count >= opts.max) done();
   }, { groupId: opts.group ?? `kafkagen-cli-${process.pid}-${Date.now()}`, fromBeginning: opts.fromBeginning ?? false, retry: { attempts: 1 } });
   process.once('SIGINT', done);

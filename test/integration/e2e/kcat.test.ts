@@ -31,7 +31,7 @@ describe('kafkagen produce / consume', () => {
     const event = { $type: 'InspectionCreated', ...(toJson(once) as object) };
     const file = path.join(repo, '.cache', `${prefix}event.json`);
     writeFileSync(file, JSON.stringify(event, null, 2));
-    const sent = kafkagen(['produce', '--topic', 'chipquality.inspection.events', '--file', file], env);
+    const sent = kafkagen(['produce', '--topic', 'chipquality.inspection.events', '--file', file, '--header', 'tenant=acme', '--header', 'note=a=b', '--correlation-id', 'corr-7'], env);
     expect(sent.stderr).toBe('');
     expect(sent.status).toBe(0);
     expect(JSON.parse(sent.stdout)).toMatchObject({ topic: `${prefix}chipquality.inspection.events`, eventType: 'InspectionCreated', offset: '0' });
@@ -41,6 +41,9 @@ describe('kafkagen produce / consume', () => {
     const line = JSON.parse(read.stdout.trim());
     expect(line).toMatchObject({ eventType: 'InspectionCreated', offset: '0' });
     expect(line.value).toEqual(event);
+    expect(line.headers).toMatchObject({ tenant: 'acme', note: 'a=b', 'correlation-id': 'corr-7', 'kafkagen-event-type': 'InspectionCreated' });
+    expect(Math.abs(Date.parse(line.timestamp) - Date.now())).toBeLessThan(300_000);
+    expect(line.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('refuses an invalid event with exit 2 and its paths, sending nothing', () => {
@@ -51,6 +54,12 @@ describe('kafkagen produce / consume', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Session for customer-sessions is invalid: \/session_id: must match format "uuid"/);
     expect(r.stdout).toBe('');
+  });
+
+  it('refuses a header that is not NAME=VALUE with exit 2', () => {
+    const r = kafkagen(['produce', '--topic', 'customer-sessions', '--file', 'x.json', '--header', 'tenant'], env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--header "tenant" is not NAME=VALUE');
   });
 
   it('names a topic that is not in the catalog, with a suggestion', () => {
