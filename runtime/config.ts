@@ -138,6 +138,7 @@ export function validateConfig(config: ClientConfig, problems: string[] = []): C
   else if (!URL.canParse(url)) problems.push(`registry.url: ${JSON.stringify(url)} is not a URL. Fix: write it like http://registry:8081`);
   else if (!/^https?:$/.test(new URL(url).protocol)) problems.push(`registry.url: ${url} is not http(s). Fix: use http://... or https://...`);
   if (c.registry?.basicAuth !== undefined && !c.registry.basicAuth.includes(':')) problems.push('registry.basicAuth: expected user:password (SCHEMA_REGISTRY_AUTH)');
+  if (c.registry?.basicAuth !== undefined && c.registry.bearerToken !== undefined) problems.push('registry: both basicAuth (SCHEMA_REGISTRY_AUTH) and bearerToken (SCHEMA_REGISTRY_TOKEN) are set. Fix: keep the one your registry expects');
   if (c.sasl) {
     if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(c.sasl.mechanism)) problems.push(`sasl.mechanism: ${JSON.stringify(c.sasl.mechanism)} is not supported. Fix: use plain, scram-sha-256 or scram-sha-512`);
     if (!c.sasl.username || !c.sasl.password) problems.push('sasl: a mechanism is set but the username or password is empty. Fix: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');

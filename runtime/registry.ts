@@ -40,13 +40,14 @@ export function registryHttp(config: RegistryConfig, fetchImpl: typeof fetch = f
   const timeoutMs = config.timeoutMs ?? 10_000;
   const once = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     let res: Response;
+    let text: string;
     try {
       res = await fetchImpl(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      text = await res.text(); // the timeout covers the body too: a registry can stall mid-answer
     } catch (e) {
       const why = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${(e as Error).message} ${(e as { cause?: { code?: string } }).cause?.code ?? ''}`.trim();
       throw new KafkagenRuntimeError('REGISTRY_UNAVAILABLE', `schema registry ${base} did not answer ${method} ${path}: ${why}. Fix: check SCHEMA_REGISTRY_URL and that the registry is up`, { retriable: true, cause: e });
     }
-    const text = await res.text();
     let json: { error_code?: number; message?: string } | undefined;
     try {
       json = text ? JSON.parse(text) : undefined;

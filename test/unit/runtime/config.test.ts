@@ -88,6 +88,7 @@ describe('validateConfig', () => {
   it.each([
     [{ ...ok, registry: { url: 'not a url' } }, 'registry.url: "not a url" is not a URL'],
     [{ ...ok, registry: { ...ok.registry, basicAuth: 'no-colon' } }, 'registry.basicAuth: expected user:password'],
+    [{ ...ok, registry: { ...ok.registry, basicAuth: 'u:p', bearerToken: 't' } }, 'registry: both basicAuth (SCHEMA_REGISTRY_AUTH) and bearerToken'],
     [{ ...ok, sasl: { mechanism: 'gssapi' as never, username: 'u', password: 'p' } }, 'sasl.mechanism: "gssapi" is not supported. Fix: use plain, scram-sha-256 or scram-sha-512'],
     [{ ...ok, topicPrefix: 'a b' }, 'topicPrefix: "a b" has characters Kafka topic names cannot hold'],
     [{ ...ok, producer: { acks: 1 as const } }, 'producer.acks: 1 with an idempotent producer. Fix: use acks -1, or set producer.idempotent: false'],
