@@ -12,7 +12,7 @@
 // converters below move between that form and the tagged form, and are compiled once
 // per type. A type without unions pays nothing.
 import avro from 'avsc';
-import { logicalTypes } from './logical.js';
+import { logicalTypes, shortVarint, type Tap } from './logical.js';
 import type { ValidationIssue, ValidationResult } from './validation.js';
 import { toPointer } from './validation.js';
 
@@ -43,38 +43,94 @@ export const TYPE_TAG = '$type';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const EXACT = 2n ** 52n; // avsc's writeLong rounds odd zig-zag values above 2^53 (negatives below -2^52)
 
-const bigintLong = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(n);
-    return buf;
-  },
-  fromJSON: (v: unknown) => BigInt(v as number | string | bigint),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint' && n >= INT64_MIN && n <= INT64_MAX,
-  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-});
+type AnyType = avro.Type & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const safeNumberLong = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => {
-    const n = buf.readBigInt64LE();
-    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) {
-      throw new RangeError(`Avro long ${n} does not fit a JavaScript number; generate with long: bigint`);
+/** A long's zig-zag varint, read exactly (any 64-bit value). */
+function readBigLong(tap: Tap): bigint {
+  const b = tap.buf;
+  let v = 0n;
+  let shift = 0n;
+  let byte: number;
+  do {
+    byte = b[tap.pos++]!;
+    v |= BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+  } while (byte & 0x80);
+  return BigInt.asIntN(64, (v >> 1n) ^ -(v & 1n));
+}
+
+function writeBigLong(tap: Tap, n: bigint): void {
+  if (n >= -EXACT && n <= EXACT) return tap.writeLong(Number(n));
+  let z = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
+  for (; z > 0x7fn; z >>= 7n) tap.buf[tap.pos++] = Number(z & 0x7fn) | 0x80;
+  tap.buf[tap.pos++] = Number(z);
+}
+
+// avsc's LongType.__with round-trips every long through an 8-byte Buffer both ways; these
+// subclass the same (abstract) long type but read and write the varint directly.
+const AbstractLong = Object.getPrototypeOf(avro.types.LongType.__with({ toBuffer() {}, fromBuffer() {}, fromJSON() {}, toJSON() {}, isValid() {}, compare() {} })).constructor as new () => AnyType;
+
+function longType(mode: LongMode): avro.Type {
+  const big = mode === 'bigint';
+  const t = new AbstractLong();
+  const isValid = big ? (n: unknown) => typeof n === 'bigint' && n >= INT64_MIN && n <= INT64_MAX : (n: unknown) => Number.isSafeInteger(n);
+  Object.assign(t, {
+    _isValid: isValid,
+    _fromJSON: big ? (v: unknown) => BigInt(v as number | string | bigint) : (v: unknown) => Number(v),
+    _toJSON: Number,
+    compare: (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0),
+    _read(tap: Tap) {
+      if (shortVarint(tap)) return big ? BigInt(tap.readLong()) : tap.readLong();
+      const n = readBigLong(tap);
+      if (big) return n;
+      if (n > SAFE || n < -SAFE) throw new RangeError(`Avro long ${n} does not fit a JavaScript number; generate with long: bigint`);
+      return Number(n);
+    },
+    _write(tap: Tap, n: unknown) {
+      if (!isValid(n)) throw new Error(`invalid long: ${String(n)}`);
+      if (big) writeBigLong(tap, n as bigint);
+      else if (Math.abs(n as number) <= 2 ** 52) tap.writeLong(n as number);
+      else writeBigLong(tap, BigInt(n as number));
+    },
+  });
+  return Object.freeze(t);
+}
+
+const longTypes: Record<LongMode, avro.Type> = { bigint: longType('bigint'), number: longType('number') };
+
+// `["null", T]` (most optional fields) holds the plain value in avsc as well, so no wrapper
+// object is built on write or read; with the null branch first (0) or second (1).
+const Unwrapped = avro.types.UnwrappedUnionType as unknown as new (schema: unknown, opts: unknown) => AnyType;
+const nullable = (n: number) =>
+  class extends Unwrapped {
+    _getIndex(v: unknown) {
+      return v === null ? n : 1 - n;
     }
-    return Number(n);
-  },
-  toBuffer: (n: number) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: (v: unknown) => Number(v),
-  toJSON: (n: number) => n,
-  isValid: (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n),
-  compare: (a: number, b: number) => a - b,
-});
+    _check(v: unknown, f: unknown, h: unknown, p: unknown) {
+      return v === null || this.types[1 - n]._check(v, f, h, p);
+    }
+    _write(tap: Tap, v: unknown) {
+      tap.writeLong(v === null ? n : 1 - n);
+      if (v !== null) this.types[1 - n]._write(tap, v);
+    }
+  };
+const NULLABLE = [nullable(0), nullable(1)];
+
+// avsc's writers check every value they write, as its isValid does, except that a record's
+// writer reads fields off anything: with this, a write that succeeds is a valid value.
+const RecordType = avro.types.RecordType as unknown as new (schema: unknown, opts: unknown) => AnyType;
+class CheckedRecord extends RecordType {
+  _createWriter() {
+    const write = super._createWriter();
+    return (tap: Tap, v: unknown) => {
+      if (v === null || typeof v !== 'object') throw new Error(`invalid ${this.name}: not an object`);
+      write(tap, v);
+    };
+  }
+}
 
 const logicalByMode: Record<LongMode, ReturnType<typeof logicalTypes>> = {
   bigint: logicalTypes('bigint'),
@@ -85,7 +141,7 @@ const logicalByMode: Record<LongMode, ReturnType<typeof logicalTypes>> = {
 export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: AvroCodecOptions = {}): AvroCodec<T, TInput> {
   const long = opts.long ?? 'bigint';
   const logical = logicalByMode[long];
-  const longType = long === 'bigint' ? bigintLong : safeNumberLong;
+  const longType = longTypes[long];
   // avsc only swaps `long` through its registry for the bare string form, so a hook
   // catches `{ "type": "long" }` too. A logical type over long is seen twice: first to
   // build the logical type (left to avsc), then for its underlying long (ours).
@@ -93,8 +149,20 @@ export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: A
   const type = avro.Type.forSchema(avscSafeSchema(schema) as avro.Schema, {
     wrapUnions: true,
     logicalTypes: logical,
-    typeHook: (s: unknown) => {
+    typeHook: (s: unknown, o: unknown) => {
       if (s === 'long') return longType;
+      if (Array.isArray(s)) {
+        const n = s.indexOf('null');
+        return s.length === 2 && n !== -1 && s[1 - n] !== 'null' ? new NULLABLE[n]!(s, o) : undefined;
+      }
+      const t = (s as { type?: unknown })?.type;
+      if (t === 'record' || t === 'error') return new CheckedRecord(s, o);
+      if (t === 'enum') {
+        // Own symbols only: avsc looks them up in a plain object, where `toString` would pass.
+        const t = new avro.types.EnumType(s as avro.Schema, o) as AnyType;
+        Object.setPrototypeOf(t._indices, null);
+        return t;
+      }
       if (typeof s !== 'object' || s === null || (s as { type?: unknown }).type !== 'long') return undefined;
       const logicalType = (s as { logicalType?: unknown }).logicalType;
       if (typeof logicalType === 'string' && logical[logicalType] && !seenLogical.has(s)) {
@@ -231,13 +299,14 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
   }
 
   encode(value: TInput): Buffer {
-    const wrapped = this.toWrapped(value);
-    if (!this.type.isValid(wrapped)) {
+    try {
+      // Validated by the write itself (see CheckedRecord); invalid values take the slow path.
+      return this.type.toBuffer(this.toWrapped(value));
+    } catch (e) {
       const result = this.validate(value);
-      const detail = result.ok ? '' : result.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
-      throw new TypeError(`value does not match Avro schema ${this.type.name ?? this.type.typeName}: ${detail}`);
+      if (result.ok) throw e;
+      throw new TypeError(`value does not match Avro schema ${this.type.name ?? this.type.typeName}: ${result.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`);
     }
-    return this.type.toBuffer(wrapped);
   }
 
   decode(buf: Buffer, writer?: AvroCodec<unknown, unknown>): T {
@@ -297,8 +366,8 @@ class Converters {
     if (visiting.has(type)) return false; // a cycle adds nothing a branch of it does not
     visiting.add(type);
     let result = false;
-    if (isUnion(type)) result = true;
-    else if (type.typeName === 'enum') result = dir === 'wrapped' || symbolsOf(type).some((s) => s !== jsName(s));
+    if (isUnion(type)) result = !isNullable(type) || this.needs(valueBranch(type), dir, visiting);
+    else if (type.typeName === 'enum') result = symbolsOf(type).some((s) => s !== jsName(s));
     else if (isRecord(type)) result = fieldsOf(type).some((f) => f.name !== jsName(f.name) || this.needs(f.type, dir, visiting));
     else if (type.typeName === 'array') result = this.needs(itemsOf(type), dir, visiting);
     else if (type.typeName === 'map') result = this.needs(valuesOf(type), dir, visiting);
@@ -333,6 +402,7 @@ class Converters {
     if (type.typeName === 'array') return mapArray(this.tagged(itemsOf(type)));
     if (type.typeName === 'map') return mapValues(this.tagged(valuesOf(type)));
     if (type.typeName === 'enum') return (v) => (typeof v === 'string' ? jsName(v) : v);
+    if (isNullable(type)) return nullOr(this.tagged(valueBranch(type)));
     const branches = branchesOf(type);
     const tags = unionTags(branches);
     const byName = new Map(branches.map((b) => [b.branchName!, { convert: this.tagged(b), tag: tags.get(b) }]));
@@ -355,6 +425,7 @@ class Converters {
       const symbols = new Set(symbolsOf(type).map(jsName));
       return (v) => (typeof v === 'string' && symbols.has(v) ? avscName(v) : new NotASymbol(v));
     }
+    if (isNullable(type)) return nullOr(this.wrapped(valueBranch(type)));
     const branches = branchesOf(type);
     const tags = unionTags(branches);
     const byTag = new Map<string, { name: string; convert: Convert }>();
@@ -440,6 +511,7 @@ function taggedPath(root: avro.Type, path: readonly string[]): string[] {
       continue;
     }
     type = unwrapLogical(type);
+    if (isNullable(type)) type = unwrapLogical(valueBranch(type)); // no level of its own in avsc's path either
     if (isUnion(type)) {
       // avsc names the branch; the tagged value has no such level.
       type = branchesOf(type).find((b) => b.branchName === segment);
@@ -525,6 +597,18 @@ function unwrapLogical(type: avro.Type): avro.Type {
 
 function isUnion(type: avro.Type): boolean {
   return type.typeName.startsWith('union');
+}
+
+function isNullable(type: avro.Type): boolean {
+  return type.typeName === 'union:unwrapped';
+}
+
+function valueBranch(type: avro.Type): avro.Type {
+  return branchesOf(type).find((b) => b.typeName !== 'null')!;
+}
+
+function nullOr(convert: Convert): Convert {
+  return (v) => (v === null ? v : convert(v));
 }
 
 function isRecord(type: avro.Type): boolean {
