@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, parseDocument, type Document } from 'yaml';
 import { KafkagenError } from './errors.js';
-import { displayPath, lineOf } from './load/files.js';
+import { displayPath } from './load/files.js';
+import { lineOf } from './json-position.js';
 import type { CompatibilityLevel } from './model.js';
 
 export interface GeneratorContext {

@@ -7,7 +7,8 @@ import { closest, KafkagenError } from '../errors.js';
 import { avscAcceptsAll } from './avro-check.js';
 import type { AvroInfo, FieldNode, NamedType, SchemaModule, TypeNode } from '../model.js';
 import { typeIdentifier } from '../names.js';
-import { type SchemaFile, lineOfPointer, modulePath, readJsonFile } from './files.js';
+import { type SchemaFile, modulePath, readJsonFile } from './files.js';
+import { lineOfPointer } from '../json-position.js';
 
 export interface AvroLoadOptions {
   long: 'bigint' | 'number';

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KafkagenError } from '../errors.js';
+import { lineOf, syntaxErrorOffset } from '../json-position.js';
 
 export interface SchemaFile {
   /** Absolute path. */
@@ -59,96 +60,7 @@ export function parseJson(text: string, display: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     const message = (e as Error).message;
-    const line = lineOf(text, jsonErrorOffset(text));
+    const line = lineOf(text, syntaxErrorOffset(text));
     throw new KafkagenError('SCHEMA_PARSE', `not valid JSON: ${message}`, { file: display, line }, 'fix the JSON syntax (a trailing comma or a missing quote is the usual cause)', e);
-  }
-}
-
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-/** Best-effort line of a JSON Pointer in a JSON text (for error messages and annotations). */
-export function lineOfPointer(text: string, pointer: string): number | undefined {
-  if (pointer === '') return 1;
-  const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let from = 0;
-  for (const seg of segments) {
-    if (/^\d+$/.test(seg)) continue; // array index: stay near the parent's position
-    const at = text.indexOf(JSON.stringify(seg), from);
-    if (at === -1) return lineOf(text, from);
-    from = at;
-  }
-  return lineOf(text, from);
-}
-
-/**
- * Offset of the first JSON syntax error. V8's messages do not always carry a position, and a
- * line number is what a user needs, so a small scanner finds it. Only runs after JSON.parse failed.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    } else if (c === '"') string();
-    else {
-      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-      if (!m) fail();
-      i += m![0].length;
-    }
-  };
-  const string = (): void => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\\') i++;
-      else if (text.charCodeAt(i) < 0x20) fail();
-      i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : text.length;
-  } catch (at) {
-    return typeof at === 'number' ? at : 0;
   }
 }

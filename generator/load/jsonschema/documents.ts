@@ -2,7 +2,8 @@
 // resolves every `$ref` (in any schema position) to a document and JSON Pointer.
 import path from 'node:path';
 import { KafkagenError, type KafkagenErrorCode, closest } from '../../errors.js';
-import { type SchemaFile, lineOfPointer, readJsonFile } from '../files.js';
+import { type SchemaFile, readJsonFile } from '../files.js';
+import { lineOfPointer } from '../../json-position.js';
 import { type Obj, escapePointer, forEachSubschema, isObj, resolvePointer, unescapePointer } from './keywords.js';
 import { type Draft, META_URI, metaSchemaProblem } from './meta.js';
 
