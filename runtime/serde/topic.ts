@@ -58,9 +58,10 @@ export class TopicSerde {
       if (check && !check.ok) throw validationError(`${event.name} for ${d.topic}`, check.errors);
       payload = Buffer.from(JSON.stringify(value), 'utf8');
     }
-    const framed = (schemaId: number): Encoded => ({ value: frame(schemaId, payload), schemaId, eventType: event.name });
-    const id = this.schemaId(bindingFor(d, event));
-    return typeof id === 'number' ? framed(id) : id.then(framed);
+    const binding = bindingFor(d, event);
+    const id = this.ids.get(binding);
+    if (id !== undefined) return { value: frame(id, payload), schemaId: id, eventType: event.name };
+    return (this.schemaId(binding) as Promise<number>).then((schemaId) => ({ value: frame(schemaId, payload), schemaId, eventType: event.name }));
   }
 
   /**
