@@ -7,6 +7,7 @@ import type { TopicDescriptor } from './descriptor.js';
 import type { RuntimeHooks } from './hooks.js';
 import { type IteratedEvent, iterate } from './iterator.js';
 import { defaultLogger, type Logger } from './logger.js';
+import { KafkagenRuntimeError } from './errors.js';
 import { TopicProducer } from './producer.js';
 import { RegistryClient } from './registry.js';
 import { DEFAULT_SEND_RETRY, type RetryPolicy } from './retry.js';
@@ -33,6 +34,7 @@ export class KafkaClient {
   private producer: Promise<SendQueue> | undefined;
   private adminConnection: Promise<TransportAdmin> | undefined;
   private readonly consumers = new Set<GroupConsumer>();
+  private closed = false;
 
   constructor(config: ClientConfig, options: ClientOptions = {}) {
     this.config = validateConfig({ ...config, producer: { ...config?.producer, ...options.producer, sendRetry: { ...config?.producer?.sendRetry, ...options.producer?.sendRetry, ...options.sendRetry } } });
@@ -57,6 +59,7 @@ export class KafkaClient {
 
   /** Add topics with `.route(descriptor, handlers)`, then `start()`. */
   group(options: ConsumerOptions & { groupId: string }): GroupConsumer {
+    if (this.closed) throw this.closedError();
     const g = new GroupConsumer(this, options);
     this.consumers.add(g);
     return g;
@@ -73,6 +76,7 @@ export class KafkaClient {
   }
 
   sharedProducer(): Promise<SendQueue> {
+    if (this.closed) return Promise.reject(this.closedError());
     if (!this.producer) {
       const p = { ...DEFAULTS.producer, ...defined(this.config.producer ?? {}) };
       const retry = { ...DEFAULT_SEND_RETRY, ...p.sendRetry };
@@ -84,6 +88,7 @@ export class KafkaClient {
   }
 
   admin(): Promise<TransportAdmin> {
+    if (this.closed) return Promise.reject(this.closedError());
     if (!this.adminConnection) {
       this.adminConnection = this.transport.admin();
       this.adminConnection.catch(() => (this.adminConnection = undefined));
@@ -97,7 +102,13 @@ export class KafkaClient {
     await (await this.admin()).createTopics([...topics].map(([topic, partitions]) => ({ topic, partitions })));
   }
 
+  /** A closed client stays closed: reconnecting silently would hide a use-after-close bug. */
+  private closedError(): KafkagenRuntimeError {
+    return new KafkagenRuntimeError('CLIENT_CLOSED', 'this KafkaClient is closed. Fix: make a new KafkaClient, or close it only when the service stops');
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     const stopped = await Promise.allSettled([...this.consumers].map((c) => c.stop()));
     const [producer, admin] = [this.producer, this.adminConnection];
     this.producer = this.adminConnection = undefined;

@@ -20,7 +20,8 @@ export type RuntimeErrorCode =
   | 'HANDLER_FAILED'
   | 'DEAD_LETTERED'
   | 'REPLAY_FAILED'
-  | 'SHUTDOWN_TIMEOUT';
+  | 'SHUTDOWN_TIMEOUT'
+  | 'CLIENT_CLOSED';
 
 export class KafkagenRuntimeError extends Error {
   readonly code: RuntimeErrorCode;

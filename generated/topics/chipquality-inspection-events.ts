@@ -107,8 +107,14 @@ export class ChipqualityInspectionEventsProducer {
   readonly topic = "chipquality.inspection.events";
   private readonly producer: runtime.TopicProducer<ChipqualityInspectionEventsEventInput>;
 
-  constructor(private readonly client: runtime.KafkaClient) {
+  /** `ownsClient`: disconnect() closes the client (as fromEnv() does); a shared client stays open. */
+  constructor(private readonly client: runtime.KafkaClient, private readonly ownsClient = false) {
     this.producer = client.producerFor<ChipqualityInspectionEventsEventInput>(chipqualityInspectionEventsTopic);
+  }
+
+  /** A producer with a client of its own, configured from the environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, ...). */
+  static fromEnv(overrides: Partial<runtime.ClientConfig> = {}): ChipqualityInspectionEventsProducer {
+    return new ChipqualityInspectionEventsProducer(runtime.KafkaClient.fromEnv(overrides), true);
   }
 
   /** Connects the client's shared producer now rather than on the first send. */
@@ -126,9 +132,12 @@ export class ChipqualityInspectionEventsProducer {
     return this.producer.sendBatch(events);
   }
 
-  /** Closes the client's connections (producer and consumers made from the same client). */
+  /**
+   * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
+   * other producers and consumers made from it: close it with `client.close()`.
+   */
   async disconnect(): Promise<void> {
-    await this.client.close();
+    if (this.ownsClient) await this.client.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -114,8 +114,14 @@ export class ChipqualityQualityEventsProducer {
   readonly topic = "chipquality.quality.events";
   private readonly producer: runtime.TopicProducer<ChipqualityQualityEventsEventInput>;
 
-  constructor(private readonly client: runtime.KafkaClient) {
+  /** `ownsClient`: disconnect() closes the client (as fromEnv() does); a shared client stays open. */
+  constructor(private readonly client: runtime.KafkaClient, private readonly ownsClient = false) {
     this.producer = client.producerFor<ChipqualityQualityEventsEventInput>(chipqualityQualityEventsTopic);
+  }
+
+  /** A producer with a client of its own, configured from the environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, ...). */
+  static fromEnv(overrides: Partial<runtime.ClientConfig> = {}): ChipqualityQualityEventsProducer {
+    return new ChipqualityQualityEventsProducer(runtime.KafkaClient.fromEnv(overrides), true);
   }
 
   /** Connects the client's shared producer now rather than on the first send. */
@@ -138,9 +144,12 @@ export class ChipqualityQualityEventsProducer {
     return this.producer.sendKeyed(key, event, options);
   }
 
-  /** Closes the client's connections (producer and consumers made from the same client). */
+  /**
+   * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
+   * other producers and consumers made from it: close it with `client.close()`.
+   */
   async disconnect(): Promise<void> {
-    await this.client.close();
+    if (this.ownsClient) await this.client.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -101,8 +101,14 @@ export class ChipqualitySystemEventsProducer {
   readonly topic = "chipquality.system.events";
   private readonly producer: runtime.TopicProducer<ChipqualitySystemEventsEventInput>;
 
-  constructor(private readonly client: runtime.KafkaClient) {
+  /** `ownsClient`: disconnect() closes the client (as fromEnv() does); a shared client stays open. */
+  constructor(private readonly client: runtime.KafkaClient, private readonly ownsClient = false) {
     this.producer = client.producerFor<ChipqualitySystemEventsEventInput>(chipqualitySystemEventsTopic);
+  }
+
+  /** A producer with a client of its own, configured from the environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, ...). */
+  static fromEnv(overrides: Partial<runtime.ClientConfig> = {}): ChipqualitySystemEventsProducer {
+    return new ChipqualitySystemEventsProducer(runtime.KafkaClient.fromEnv(overrides), true);
   }
 
   /** Connects the client's shared producer now rather than on the first send. */
@@ -120,9 +126,12 @@ export class ChipqualitySystemEventsProducer {
     return this.producer.sendBatch(events);
   }
 
-  /** Closes the client's connections (producer and consumers made from the same client). */
+  /**
+   * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
+   * other producers and consumers made from it: close it with `client.close()`.
+   */
   async disconnect(): Promise<void> {
-    await this.client.close();
+    if (this.ownsClient) await this.client.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

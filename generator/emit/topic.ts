@@ -58,8 +58,14 @@ export class {{base}}Producer {
   readonly topic = {{{topicLiteral}}};
   private readonly producer: runtime.TopicProducer<{{base}}EventInput>;
 
-  constructor(private readonly client: runtime.KafkaClient) {
+  /** \`ownsClient\`: disconnect() closes the client (as fromEnv() does); a shared client stays open. */
+  constructor(private readonly client: runtime.KafkaClient, private readonly ownsClient = false) {
     this.producer = client.producerFor<{{base}}EventInput>({{descriptor}});
+  }
+
+  /** A producer with a client of its own, configured from the environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, ...). */
+  static fromEnv(overrides: Partial<runtime.ClientConfig> = {}): {{base}}Producer {
+    return new {{base}}Producer(runtime.KafkaClient.fromEnv(overrides), true);
   }
 
   /** Connects the client's shared producer now rather than on the first send. */
@@ -84,9 +90,12 @@ export class {{base}}Producer {
   }
 {{/if}}
 
-  /** Closes the client's connections (producer and consumers made from the same client). */
+  /**
+   * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
+   * other producers and consumers made from it: close it with \`client.close()\`.
+   */
   async disconnect(): Promise<void> {
-    await this.client.close();
+    if (this.ownsClient) await this.client.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -82,4 +82,24 @@ describe('generated consumer with handlers per event type', () => {
     const onPartition = committed.find((c) => c.partition === first.partition);
     expect(onPartition?.offset).toBe(String(Number(first.offset) + 3));
   }, 60_000);
+
+  it('a producer disposed with await using leaves the shared client open; one made by fromEnv owns and closes its client', async () => {
+    const event = () => ({ $type: 'InspectionCreated' as const, ...(InspectionCreatedCodec.random() as InspectionCreated), inspection_id: 'INS-DISPOSE' });
+    {
+      await using producer = new ChipqualityInspectionEventsProducer(client);
+      await producer.send(event());
+    }
+    // The shared client still sends (and its consumers would still run).
+    const after = await new ChipqualityInspectionEventsProducer(client).send(event());
+    expect(after.topic).toBe(`${prefix}chipquality.inspection.events`);
+
+    let owned: ChipqualityInspectionEventsProducer;
+    {
+      await using own = ChipqualityInspectionEventsProducer.fromEnv({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, topicPrefix: prefix, logger: silentLogger });
+      owned = own;
+      const r = await own.send(event());
+      expect(Number(r.offset)).toBeGreaterThan(Number(after.offset));
+    }
+    await expect(owned.send(event())).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+  }, 60_000);
 });
