@@ -71,9 +71,11 @@ export class TopicProducer<TInput> {
       throw new KafkagenRuntimeError('SEND_FAILED', `sending ${prepared.length} record(s) to ${this.topic} failed: ${messageOf(e)}`, { retriable: isRetriable(e), cause: e });
     }
     const durationMs = performance.now() - start;
+    const hooks = this.client.hooks?.onProduced && this.client.hooks;
     return prepared.map((p, i) => {
-      callHook(this.client.hooks, 'onProduced', { topic: this.topic, eventType: p.eventType, partition: sent[i]!.partition, durationMs });
-      return { ...sent[i]!, eventType: p.eventType, schemaId: p.schemaId, correlationId: p.correlationId };
+      const s = sent[i]!;
+      if (hooks) callHook(hooks, 'onProduced', { topic: this.topic, eventType: p.eventType, partition: s.partition, durationMs });
+      return { topic: s.topic, partition: s.partition, offset: s.offset, eventType: p.eventType, schemaId: p.schemaId, correlationId: p.correlationId };
     });
   }
 
@@ -83,7 +85,7 @@ export class TopicProducer<TInput> {
   }
 
   private record({ value, schemaId, eventType }: Encoded, event: TInput, o: SendOptions, rawKey?: Buffer): Prepared {
-    const { headers, correlationId } = buildRecordHeaders({ ...o, format: this.descriptor.format, schemaId, eventType, producer: this.client.producerName, extra: o.headers });
+    const { headers, correlationId } = buildRecordHeaders({ format: this.descriptor.format, schemaId, eventType, producer: this.client.producerName, correlationId: o.correlationId, causationId: o.causationId, traceparent: o.traceparent, tracestate: o.tracestate, extra: o.headers });
     return { record: { key: rawKey ?? this.keyOf(event, o), value, headers, partition: o.partition }, eventType, schemaId, correlationId };
   }
 

@@ -28,6 +28,12 @@ export function connectionError(e: unknown, config: ClientConfig, what: string):
   return e;
 }
 
+const CHOSEN = Symbol('partition');
+type Chosen = Message & { [CHOSEN]?: number };
+
+/** base + n, exact (offsets are int64 strings; numbers while they are safe). */
+const addOffset = (base: string, n: number): string => (Number.isSafeInteger(Number(base) + n) ? String(Number(base) + n) : String(BigInt(base) + BigInt(n)));
+
 export function kafkajsTransport(config: ClientConfig, logger: Logger): Transport {
   const kafka = new Kafka({
     clientId: config.clientId ?? 'kafkagen',
@@ -52,8 +58,8 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
   return {
     async producer(s) {
       // The default murmur2 partitioner (Java-compatible), wrapped to learn each record's
-      // partition: kafkajs reports offsets per partition, the runtime per record.
-      const chosen = new WeakMap<Message, number>();
+      // partition (kept on the record, under a symbol kafkajs ignores): kafkajs reports
+      // offsets per partition, the runtime per record.
       const producer = await connect(
         kafka.producer({
           idempotent: s.idempotent,
@@ -64,7 +70,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
             const inner = Partitioners.DefaultPartitioner();
             return (args) => {
               const p = inner(args);
-              chosen.set(args.message, p);
+              (args.message as Chosen)[CHOSEN] = p;
               return p;
             };
           },
@@ -75,15 +81,15 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
         async send(batches) {
           const topicMessages = batches.map((b) => ({ topic: b.topic, messages: b.records as Message[] }));
           const result = await producer.sendBatch({ topicMessages, acks: s.acks, timeout: s.timeoutMs, compression: COMPRESSION[s.compression] });
-          const base = new Map(result.map((r) => [`${r.topicName}:${r.partition}`, r.baseOffset]));
           return topicMessages.map(({ topic, messages }) => {
+            const base = new Map(result.filter((r) => r.topicName === topic).map((r) => [r.partition, r.baseOffset]));
             const rank = new Map<number, number>();
             return messages.map((m) => {
-              const partition = chosen.get(m) ?? m.partition ?? -1;
+              const partition = (m as Chosen)[CHOSEN] ?? m.partition ?? -1;
               const n = rank.get(partition) ?? 0;
               rank.set(partition, n + 1);
-              const b = base.get(`${topic}:${partition}`);
-              return { topic, partition, offset: b && b !== '-1' ? String(BigInt(b) + BigInt(n)) : undefined };
+              const b = base.get(partition);
+              return { topic, partition, offset: b && b !== '-1' ? addOffset(b, n) : undefined };
             });
           });
         },
