@@ -101,7 +101,9 @@ const CONSUME_HELP = `Usage: kafkagen consume --topic TOPIC [--from-beginning] [
 
 Reads a catalog topic, decodes each record with the registry (any schema version the topic's
 schema can read) and prints one JSON line per record: topic, partition, offset, key,
-eventType, timestamp (ISO-8601), headers, value. Uses a throwaway consumer group unless --group is given.
+eventType, timestamp (ISO-8601), headers, value. A record that cannot be decoded is printed
+with "error" and "valueBase64" instead of a value (never dead-lettered: reading writes
+nothing). Uses a throwaway consumer group unless --group is given.
 
 Options:
   --topic TOPIC      a topic of the catalog

@@ -42,6 +42,11 @@ export interface ConsumerOptions extends ConsumerConfig {
   groupId?: string;
   retry?: Partial<RetryPolicy>;
   deadLetterTopic?: string;
+  /**
+   * For read-only tools (`kafkagen consume`): called instead of dead-lettering a record that
+   * cannot be processed, which is then committed. Services leave it unset: nothing is lost.
+   */
+  onUnprocessable?: (record: IncomingRecord, error: unknown, stage: DeadLetterStage) => Promise<void> | void;
 }
 
 export type ConsumerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
@@ -92,7 +97,7 @@ export class GroupConsumer {
     private readonly options: ConsumerOptions & { groupId: string },
   ) {
     this.groupId = options.groupId;
-    const { groupId, retry, deadLetterTopic, ...own } = options;
+    const { groupId, retry, deadLetterTopic, onUnprocessable, ...own } = options;
     this.settings = { ...DEFAULTS.consumer, ...defined(client.config.consumer ?? {}), ...defined(own) };
     const problems = numberProblems(this.settings);
     if (!groupId) problems.push('groupId: none given');
@@ -296,6 +301,10 @@ export class GroupConsumer {
   }
 
   private async toDeadLetter(route: Route, record: IncomingRecord, error: unknown, stage: DeadLetterStage, attempts: number): Promise<'done'> {
+    if (this.options.onUnprocessable) {
+      await this.options.onUnprocessable(record, error, stage);
+      return 'done';
+    }
     // If this write fails, the batch fails before the record is committed: it is read again.
     await deadLetter(this.client, { record, deadLetterTopic: route.deadLetterTopic, groupId: this.groupId, error, stage, attempts });
     this.counts.deadLettered++;

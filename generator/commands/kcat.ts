@@ -90,6 +90,8 @@ function eventCodec(d: TopicDescriptor, e: unknown) {
 export async function consumeCommand(opts: { topic: string; fromBeginning?: boolean; max?: number; group?: string; config?: string; registry?: string; brokers?: string; timeoutMs?: number }, io: KcatIo): Promise<number> {
   const d = descriptorFor(opts.config, opts.topic, io.cwd);
   const c = client(opts.registry, opts.brokers);
+  const prefixed = c.topicName('');
+  const ctxTopic = (t: string): string => (t.startsWith(prefixed) ? t.slice(prefixed.length) : t);
   let count = 0;
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -99,7 +101,19 @@ export async function consumeCommand(opts: { topic: string; fromBeginning?: bool
     count++;
     io.out(JSON.stringify({ topic: ctx.topic, partition: ctx.partition, offset: ctx.offset, key: ctx.key, eventType: ctx.eventType, timestamp: new Date(Number(ctx.timestamp)).toISOString(), headers: ctx.headers, value: toJson(event) }));
     if (opts.max !== undefined && count >= opts.max) done();
-  }, { groupId: opts.group ?? `kafkagen-cli-${process.pid}-${Date.now()}`, fromBeginning: opts.fromBeginning ?? false, retry: { attempts: 1 } });
+  }, {
+    groupId: opts.group ?? `kafkagen-cli-${process.pid}-${Date.now()}`,
+    fromBeginning: opts.fromBeginning ?? false,
+    retry: { attempts: 1 },
+    // A reading tool must not write: a record it cannot decode is printed, not dead-lettered.
+    onUnprocessable: (record, error, stage) => {
+      if (opts.max !== undefined && count >= opts.max) return;
+      count++;
+      const timestamp = new Date(Number(record.timestamp)).toISOString();
+      io.out(JSON.stringify({ topic: ctxTopic(record.topic), partition: record.partition, offset: record.offset, key: record.key?.toString('utf8') ?? null, timestamp, headers: record.headers, error: { stage, message: (error as Error)?.message ?? String(error) }, valueBase64: record.value?.toString('base64') ?? null }));
+      if (opts.max !== undefined && count >= opts.max) done();
+    },
+  });
   process.once('SIGINT', done);
   process.once('SIGTERM', done);
   await group.start();

@@ -8,7 +8,7 @@ import { InspectionCreatedCodec } from '../../../generated/chipquality/inspectio
 import { applyRegistration, type RegistrationManifestData } from '../../../runtime/index.js';
 import { toJson } from '../../../runtime/json-values.js';
 import { examples } from '../../fixtures/events/ownlens.js';
-import { kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
+import { createTopic, kafka, kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 
@@ -44,6 +44,26 @@ describe('kafkagen produce / consume', () => {
     expect(line.headers).toMatchObject({ tenant: 'acme', note: 'a=b', 'correlation-id': 'corr-7', 'kafkagen-event-type': 'InspectionCreated' });
     expect(Math.abs(Date.parse(line.timestamp) - Date.now())).toBeLessThan(300_000);
     expect(line.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('prints a record it cannot decode with its error, and dead-letters nothing', async () => {
+    const topic = `${prefix}customer-sessions`;
+    await createTopic(topic);
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 'k1', value: Buffer.from('not the wire format') }] });
+    await producer.disconnect();
+    const read = kafkagen(['consume', '--topic', 'customer-sessions', '--from-beginning', '--max', '1', '--timeout', '60000'], env);
+    expect(read.status, read.stderr).toBe(0);
+    const line = JSON.parse(read.stdout.trim());
+    expect(line).toMatchObject({ topic: 'customer-sessions', offset: '0', key: 'k1', error: { stage: 'deserialize' }, valueBase64: Buffer.from('not the wire format').toString('base64') });
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      expect(await admin.listTopics()).not.toContain(`${topic}.dlq`);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('refuses an invalid event with exit 2 and its paths, sending nothing', () => {
