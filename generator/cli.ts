@@ -35,6 +35,7 @@ Commands:
   check      compare schemas with a git ref, a folder or a registry (for CI)
   produce    validate and send events from a JSON file to a catalog topic
   consume    read a catalog topic and print decoded events as JSON lines
+  replay     re-publish a topic's dead-lettered records to the topic
   help       show help for a command (kafkagen help generate)
 
 Run kafkagen <command> --help for a command's options.
@@ -97,6 +98,27 @@ Options:
 
 Exit codes: 0 sent, 1 Kafka or registry failure, 2 bad input (an invalid event is not sent).`;
 
+const REPLAY_HELP = `Usage: kafkagen replay --topic TOPIC [--all] [--stage STAGE] [--error-code CODE] [--key KEY]
+
+Re-publishes the dead-lettered records of a catalog topic (from its dead-letter topic) to the
+topic and partition they came from, with their key, value and original headers, plus
+kafkagen-replayed-from. Replay remembers how far it got (consumer group
+kafkagen-replay-<dead-letter topic>): run it again and it sends only what was dead-lettered
+since. Prints one line: records replayed and skipped.
+
+Options:
+  --topic TOPIC        a topic of the catalog (its dead-letter topic is read)
+  --all                read the whole dead-letter topic again, including what was replayed
+  --stage STAGE        only records that failed at this stage: deserialize, validate or handle
+  --error-code CODE    only records with this kafkagen error code (e.g. VALIDATION_FAILED)
+  --key KEY            only records with this key
+  --config FILE        catalog (default ./kafkagen.yaml)
+  --brokers LIST       default $KAFKA_BROKERS
+  --registry URL       default $SCHEMA_REGISTRY_URL
+  -h, --help           show this help
+
+Exit codes: 0 ok, 1 Kafka failure, 2 bad input.`;
+
 const CONSUME_HELP = `Usage: kafkagen consume --topic TOPIC [--from-beginning] [--max N] [--group ID] [--timeout MS]
 
 Reads a catalog topic, decodes each record with the registry (any schema version the topic's
@@ -156,6 +178,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await produceCli(rest, io);
       case 'consume':
         return await consumeCli(rest, io);
+      case 'replay':
+        return await replayCli(rest, io);
       default:
         io.err(`kafkagen: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}`);
         return EXIT_BAD_INPUT;
@@ -321,6 +345,19 @@ async function consumeCli(args: string[], io: Io): Promise<number> {
   };
   const { consumeCommand } = await import('./commands/kcat.js');
   return consumeCommand({ topic: values.topic as string, fromBeginning: Boolean(values['from-beginning']), max: num(values.max, 'max'), group: values.group as string | undefined, timeoutMs: num(values.timeout, 'timeout'), config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
+}
+
+async function replayCli(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { ...KCAT_OPTIONS, all: { type: 'boolean' }, stage: { type: 'string' }, 'error-code': { type: 'string' }, key: { type: 'string' } }, REPLAY_HELP);
+  if (values.help) {
+    io.out(REPLAY_HELP);
+    return EXIT_OK;
+  }
+  if (!values.topic) throw new KafkagenError('USAGE', 'replay needs --topic', {}, 'see kafkagen replay --help');
+  const stage = values.stage as string | undefined;
+  if (stage !== undefined && !['deserialize', 'validate', 'handle'].includes(stage)) throw new KafkagenError('USAGE', `--stage ${JSON.stringify(stage)} is not a stage`, {}, 'use deserialize, validate or handle');
+  const { replayCommand } = await import('./commands/kcat.js');
+  return replayCommand({ topic: values.topic as string, all: Boolean(values.all), stage, errorCode: values['error-code'] as string | undefined, key: values.key as string | undefined, config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
 }
 
 async function checkCli(args: string[], io: Io): Promise<number> {

@@ -50,22 +50,33 @@ export interface ReplayOptions {
   deadLetterTopic: string;
   /** Only records for which this is true go back (their headers hold the DLQ_HEADERS). */
   filter?: (record: IncomingRecord) => boolean;
+  /**
+   * Replay remembers how far it got in this consumer group (default `kafkagen-replay-<dead-letter
+   * topic>`), so a second replay sends only what was dead-lettered since. `all: true` reads the
+   * whole topic again with a throwaway group.
+   */
+  groupId?: string;
+  all?: boolean;
   timeoutMs?: number;
 }
 
 /**
  * Re-publishes dead-lettered records to their original topic and partition with their key,
  * value and original headers (dead-letter headers removed, `kafkagen-replayed-from` added).
- * Reads up to the end of the dead-letter topic as it was when called.
+ * Reads up to the end of the dead-letter topic as it was when called; skipped records count
+ * as done too, so a later replay does not offer them again (use `all` for that).
  */
 export async function replayDeadLetters(client: KafkaClient, options: ReplayOptions): Promise<{ replayed: number; skipped: number }> {
   const topic = client.topicName(options.deadLetterTopic);
+  const groupId = options.all ? `kafkagen-replay-${topic}-${Date.now()}` : (options.groupId ?? `kafkagen-replay-${topic}`);
   const admin = await client.admin();
   const ends = new Map((await admin.endOffsets(topic)).map((e) => [e.partition, BigInt(e.offset)]));
-  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
+  // A partition the group never committed reads -1: start at 0.
+  const done = options.all ? new Map<number, bigint>() : new Map((await admin.committedOffsets(groupId, topic)).map((c) => [c.partition, BigInt(c.offset) > 0n ? BigInt(c.offset) : 0n]));
+  const pending = new Set([...ends].filter(([p, end]) => end > (done.get(p) ?? 0n)).map(([p]) => p));
   const result = { replayed: 0, skipped: 0 };
   if (pending.size === 0) return result;
-  const consumer = await client.transport.consumer({ groupId: `kafkagen-replay-${topic}-${Date.now()}`, maxWaitTimeMs: 500 });
+  const consumer = await client.transport.consumer({ groupId, maxWaitTimeMs: 500 });
   const producer = await client.sharedProducer();
   const timeoutMs = options.timeoutMs ?? 60_000;
   try {
@@ -87,7 +98,11 @@ export async function replayDeadLetters(client: KafkaClient, options: ReplayOpti
             }),
           );
           const last = mine.at(-1);
-          if (last) control.resolveOffset(last.offset); // a throwaway group, never committed: each replay reads the whole topic
+          if (last) {
+            control.resolveOffset(last.offset);
+            // Committed only once the batch is re-published: a crash replays it again, never loses it.
+            if (!options.all) await control.commit((BigInt(last.offset) + 1n).toString());
+          }
           if (!last || BigInt(last.offset) + 1n >= end) pending.delete(partition);
           if (pending.size === 0) {
             clearTimeout(timer);

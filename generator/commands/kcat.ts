@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { KafkaClient } from '../../runtime/client.js';
 import { configFromEnv } from '../../runtime/config.js';
 import type { TopicDescriptor } from '../../runtime/descriptor.js';
+import { replayDeadLetters } from '../../runtime/dlq.js';
 import { isKafkagenRuntimeError } from '../../runtime/errors.js';
+import { DLQ_HEADERS } from '../../runtime/headers.js';
 import { fromJson, toJson } from '../../runtime/json-values.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { resolveContext } from '../context.js';
@@ -122,4 +124,29 @@ export async function consumeCommand(opts: { topic: string; fromBeginning?: bool
   clearTimeout(timer);
   await c.close();
   return opts.max !== undefined && count < opts.max ? 1 : 0;
+}
+
+export async function replayCommand(opts: { topic: string; all?: boolean; stage?: string; errorCode?: string; key?: string; config?: string; registry?: string; brokers?: string }, io: KcatIo): Promise<number> {
+  const d = descriptorFor(opts.config, opts.topic, io.cwd);
+  const c = client(opts.registry, opts.brokers);
+  try {
+    const r = await replayDeadLetters(c, {
+      deadLetterTopic: d.deadLetterTopic,
+      all: opts.all,
+      filter: (rec) =>
+        (opts.stage === undefined || rec.headers[DLQ_HEADERS.stage] === opts.stage) &&
+        (opts.errorCode === undefined || rec.headers[DLQ_HEADERS.errorCode] === opts.errorCode) &&
+        (opts.key === undefined || rec.key?.toString('utf8') === opts.key),
+    });
+    io.out(`kafkagen: ${r.replayed} replayed, ${r.skipped} skipped from ${c.topicName(d.deadLetterTopic)} to ${c.topicName(d.topic)}`);
+    return 0;
+  } catch (e) {
+    if (isKafkagenRuntimeError(e)) {
+      io.err(`kafkagen: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await c.close();
+  }
 }

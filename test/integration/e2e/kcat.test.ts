@@ -5,7 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InspectionCreatedCodec } from '../../../generated/chipquality/inspection.js';
-import { applyRegistration, type RegistrationManifestData } from '../../../runtime/index.js';
+import { randomUUID } from 'node:crypto';
+import { customerSessionsTopic } from '../../../generated/index.js';
+import { KafkaClient, applyRegistration, silentLogger, type RegistrationManifestData } from '../../../runtime/index.js';
 import { toJson } from '../../../runtime/json-values.js';
 import { examples } from '../../fixtures/events/ownlens.js';
 import { createTopic, kafka, kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
@@ -65,6 +67,36 @@ describe('kafkagen produce / consume', () => {
       await admin.disconnect();
     }
   });
+
+  it('replays dead letters once, filtered by stage and key; --all reads them again', async () => {
+    const c = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, topicPrefix: `${prefix}r.`, logger: silentLogger });
+    try {
+      await c.ensureTopics([customerSessionsTopic]);
+      const base = examples['ownlens/customer/session.schema.json'] as Record<string, unknown>;
+      for (const key of ['a', 'b']) await c.producerFor(customerSessionsTopic).send({ ...base, session_id: randomUUID() }, { key });
+      const group = c.consume(customerSessionsTopic, () => {
+        throw new Error('downstream down');
+      }, { groupId: `${prefix}r.sessions`, fromBeginning: true, retry: { attempts: 1 } });
+      await group.start();
+      const deadline = Date.now() + 30_000;
+      while ((await group.health()).deadLettered < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await group.stop();
+
+      const renv = { KAFKA_TOPIC_PREFIX: `${prefix}r.` };
+      const wrongStage = kafkagen(['replay', '--topic', 'customer-sessions', '--stage', 'validate'], renv);
+      expect(wrongStage.stderr).toBe('');
+      expect(wrongStage.stdout.trim()).toBe(`kafkagen: 0 replayed, 2 skipped from ${prefix}r.customer-sessions.dlq to ${prefix}r.customer-sessions`);
+      // Skipped records count as done: a later replay only sees new dead letters.
+      expect(kafkagen(['replay', '--topic', 'customer-sessions'], renv).stdout.trim()).toMatch(/^kafkagen: 0 replayed, 0 skipped/);
+      const keyed = kafkagen(['replay', '--topic', 'customer-sessions', '--all', '--stage', 'handle', '--key', 'b'], renv);
+      expect(keyed.status, keyed.stderr).toBe(0);
+      expect(keyed.stdout.trim()).toMatch(/^kafkagen: 1 replayed, 1 skipped/);
+      const ends = await (await c.admin()).endOffsets(`${prefix}r.customer-sessions`);
+      expect(ends.reduce((n, e) => n + Number(e.offset), 0)).toBe(3);
+    } finally {
+      await c.close();
+    }
+  }, 90_000);
 
   it('refuses an invalid event with exit 2 and its paths, sending nothing', () => {
     const bad = { ...(examples['ownlens/customer/session.schema.json'] as object), session_id: 'not-a-uuid' };

@@ -216,6 +216,12 @@ describe('runtime producer and consumer (real broker and registry)', () => {
     expect(got[0]!.ctx.headers.tenant).toBe('acme');
     expect(got[0]!.ctx.headers[DLQ_HEADERS.replayedFrom]).toBe(`${d.deadLetterTopic}/0@0`);
     expect(Object.keys(got[0]!.ctx.headers).filter((h) => h.startsWith('kafkagen-dlq-'))).toEqual([]);
+
+    // Replay remembers where it got to: a second run sends nothing again; `all` reads everything.
+    expect(await replayDeadLetters(c, { deadLetterTopic: d.deadLetterTopic, filter: (r) => r.key?.toString() === 'keep' })).toEqual({ replayed: 0, skipped: 0 });
+    expect(await replayDeadLetters(c, { deadLetterTopic: d.deadLetterTopic, all: true })).toEqual({ replayed: 2, skipped: 0 });
+    const ends = await (await c.admin()).endOffsets(d.topic);
+    expect(ends).toEqual([{ partition: 0, offset: '5' }]); // 2 sent + 1 replayed + 2 replayed with all
   });
 
   it('reads with the async iterator and commits what the loop finished', async () => {
