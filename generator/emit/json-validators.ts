@@ -15,7 +15,6 @@ import { Name } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { callRef } from 'ajv/dist/vocabularies/core/ref.js';
 import addFormats from 'ajv-formats';
-import type ts from 'typescript';
 import { KafkagenError, isKafkagenError } from '../errors.js';
 import type { JsonDocument, NamedType, SchemaModule } from '../model.js';
 import { stringLiteral } from '../names.js';
@@ -25,17 +24,8 @@ import { header } from './header.js';
 const require = createRequire(import.meta.url);
 const draft07Meta = require('ajv/dist/refs/json-schema-draft-07.json') as object;
 
-let typescriptModule: typeof ts | undefined;
-
-// TypeScript (9 MB) is needed only to reprint validators. Loaded on first use, and with
-// require: importing it as ESM scans the whole file for named exports first, which took
-// longer than loading it (seconds under tsx).
-function typescript(): typeof ts {
-  return (typescriptModule ??= require('typescript') as typeof ts);
-}
-
 export interface JsonValidatorsOptions {
-  /** Import specifier of the runtime, as the generated `.validate.d.ts` should write it. */
+  /** Import specifier of the runtime, as the generated `.validate.js` and `.validate.d.ts` should write it (relative to the module). */
   runtimeImport: string;
   /**
    * Every named type of the model (id -> type). With it, types of other modules are imported
@@ -55,7 +45,7 @@ export function emitJsonValidators(module: SchemaModule, opts: JsonValidatorsOpt
   const plan = opts.types ? planImports(module, opts.types) : undefined;
   const ajv = buildAjv(module.jsonDocuments ?? [], true, plan?.documents);
   // ajv only accepts ASCII export names; type names may be any identifier (`Größe`), so
-  // ajv exports placeholders and the reprint renames them.
+  // ajv exports placeholders and finish() renames them.
   const exports: Record<string, string> = {};
   const names = new Map<string, string>();
   module.types.forEach((t, i) => {
@@ -69,7 +59,7 @@ export function emitJsonValidators(module: SchemaModule, opts: JsonValidatorsOpt
   } catch (e) {
     throw ajvError(e, module.sourceFile, 'compiling validators');
   }
-  const js = `${header(module.sourceFile)}${reprint(esmRequire(code, importStatements(code, plan?.imports ?? [])), names)}`;
+  const js = `${header(module.sourceFile)}${finish(code, names, opts.runtimeImport, importStatements(code, plan?.imports ?? []))}`;
   const dts = `${header(module.sourceFile)}import type { AjvValidateFunction } from ${stringLiteral(opts.runtimeImport)};\n\n${[...names.values()]
     .map((n) => `export declare const ${n}: AjvValidateFunction;\n`)
     .join('')}`;
@@ -90,7 +80,7 @@ function buildAjv(documents: JsonDocument[], standalone: boolean, planned?: Map<
   // ownProperties: `constructor` or `toString` inherited from Object.prototype is not a property.
   // logger: an unknown `format` is an annotation (not validated); the CLI owns the console.
   const ajv = new Ajv2020({
-    ...(standalone ? { code: { source: true, esm: true, lines: false } } : {}),
+    ...(standalone ? { code: { source: true, esm: true, lines: true } } : {}),
     allErrors: true,
     strict: false,
     allowUnionTypes: true,
@@ -139,11 +129,6 @@ function ajvError(e: unknown, file: string, doing: string): KafkagenError {
     return new KafkagenError('REF_UNRESOLVED', `ajv cannot resolve ${missing[1]} while ${doing}`, { file }, 'every document a $ref reaches must be among the module\'s jsonDocuments (load the schemas with loadJsonSchemas)', e);
   }
   return new KafkagenError('SCHEMA_INVALID', `ajv rejected the schema while ${doing}: ${message}`, { file }, 'fix the schema keyword ajv names (the loader checks the meta-schema, so this is usually a keyword value ajv cannot compile)', e);
-}
-
-// ajv's ESM output still calls require() for its runtime helpers (formats, ucs2length).
-function esmRequire(code: string, imports: string[]): string {
-  return `import { createRequire } from "node:module";\n${imports.map((l) => `${l}\n`).join('')}const require = createRequire(import.meta.url);\n${code.replace(/^"use strict";/, '')}`;
 }
 
 /** The import statements for the stubs the code calls, one per module, sorted by specifier. */
@@ -286,46 +271,118 @@ function relativeSpecifier(fromDir: string, target: string): string {
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
-/** Object and array literals longer than this (as ajv writes them) are printed one entry a line. */
-const WIDE = 80;
+
+/** ajv's runtime helpers (as its standalone code requires them) -> the runtime export that provides them. */
+const HELPERS: ReadonlyArray<readonly [string, string]> = [
+  ['require("ajv/dist/runtime/ucs2length").default', 'jsonSchemaUcs2length'],
+  ['require("ajv/dist/runtime/equal").default', 'jsonSchemaEqual'],
+  ['require("ajv-formats/dist/formats").fullFormats', 'jsonSchemaFormats'],
+];
 
 /**
- * Reprints ajv's one-line output with the TypeScript printer: every block and long literal
- * one entry a line, so diffs are readable. String and regex literals keep their exact text.
- * `rename` maps ajv's placeholder export names to the real ones.
+ * ajv's standalone output (`code.lines`: one statement a line) as the generated module:
+ * - its helpers come from the runtime (generated code never resolves ajv from the user's
+ *   project, which pnpm and Yarn PnP would refuse), the stubs' validators from their files;
+ * - the placeholder export names are renamed by exact token: each statement is on a line of
+ *   its own and no string literal spans lines, so `^export const kafkagenExportN = ` is one;
+ * - embedded schemas are printed one entry a line when long, `"__proto__"` keys computed
+ *   (as a literal key it would set the prototype, and the property would vanish);
+ * - lines are indented by bracket depth. Only whitespace is added, so the code is ajv's own,
+ *   token for token (a reprint through a JS printer cost most of the generator's time).
  */
-function reprint(code: string, rename: Map<string, string>): string {
-  const api = typescript();
-  const source = api.createSourceFile('validate.js', code, api.ScriptTarget.ES2022, true, api.ScriptKind.JS);
-  const multiline: ts.TransformerFactory<ts.SourceFile> = (context) => {
-    const f = context.factory;
-    const visit = (node: ts.Node): ts.Node => {
-      const wide = !api.isSourceFile(node) && node.pos >= 0 && node.end - node.pos > WIDE;
-      if (api.isVariableDeclaration(node) && api.isIdentifier(node.name) && rename.has(node.name.text)) {
-        return f.updateVariableDeclaration(node, f.createIdentifier(rename.get(node.name.text)!), node.exclamationToken, node.type, node.initializer);
-      }
-      // `"__proto__": x` in an object literal sets the prototype; ajv serialises schemas that
-      // way, so a property named __proto__ would vanish from the embedded schema.
-      if (api.isPropertyAssignment(node) && (api.isStringLiteral(node.name) || api.isIdentifier(node.name)) && node.name.text === '__proto__') {
-        return f.createPropertyAssignment(f.createComputedPropertyName(f.createStringLiteral('__proto__')), api.visitNode(node.initializer, visit) as ts.Expression);
-      }
-      const out = api.visitEachChild(node, visit, context);
-      if (api.isBlock(out)) return api.setTextRange(f.createBlock(out.statements, true), node);
-      // New property nodes: the printer keeps original nodes on the line they were written on.
-      if (api.isObjectLiteralExpression(out) && wide) return api.setTextRange(f.createObjectLiteralExpression(out.properties.map(fresh), true), node);
-      if (api.isArrayLiteralExpression(out) && wide && out.elements.some((e) => api.isObjectLiteralExpression(e))) return api.setTextRange(f.createArrayLiteralExpression(out.elements, true), node);
-      return out;
-    };
-    const fresh = (p: ts.ObjectLiteralElementLike): ts.ObjectLiteralElementLike => {
-      if (api.isPropertyAssignment(p)) return f.createPropertyAssignment(p.name, p.initializer);
-      if (api.isShorthandPropertyAssignment(p)) return f.createShorthandPropertyAssignment(p.name, p.objectAssignmentInitializer);
-      if (api.isSpreadAssignment(p)) return f.createSpreadAssignment(p.expression);
-      return p;
-    };
-    return (sf) => visit(sf) as ts.SourceFile;
-  };
-  const result = api.transform(source, [multiline]);
-  const printed = api.createPrinter({ newLine: api.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
-  result.dispose();
-  return printed;
+function finish(code: string, rename: Map<string, string>, runtimeImport: string, imports: string[]): string {
+  const helpers: string[] = [];
+  for (const [from, to] of HELPERS) {
+    if (!code.includes(from)) continue;
+    code = code.split(from).join(to);
+    helpers.push(to);
+  }
+  // A quote is `\"` inside a string literal, so `require("` is always a call.
+  const stray = /require\("[^"]*"\)/.exec(code);
+  if (stray) throw new Error(`internal: ajv's standalone code needs ${stray[0]}, which the runtime does not provide`);
+  const out: string[] = [];
+  let depth = 0;
+  for (const line of code.split('\n')) {
+    if (line === '"use strict";' || line === '' || /^\/\*# sourceURL=.*\*\/;$/.test(line)) continue;
+    // Regex literals (format patterns) are whole lines of their own, at the top level.
+    const regex = /^const formats\d+ = \//.test(line);
+    const closing = regex ? 0 : /^[)}\]]*/.exec(line)![0].length;
+    const pad = '  '.repeat(Math.max(0, depth - closing));
+    if (!regex) depth = Math.max(0, depth + nesting(line));
+    const exported = /^export const (kafkagenExport\d+) = /.exec(line);
+    const schema = /^const (schema\d+) = (.*);$/.exec(line);
+    // A blank line before each function, so the file reads as one function after another.
+    if (pad === '' && line.startsWith('function ')) out.push('');
+    if (exported) out.push(`${pad}export const ${rename.get(exported[1]!)!} = ${line.slice(exported[0].length)}`);
+    else if (schema) out.push(`${pad}const ${schema[1]} = ${prettyJson(JSON.parse(schema[2]!), pad)};`);
+    else out.push(pad + (line.includes('"__proto__"') ? computedProtoKeys(line) : line));
+  }
+  const head = [...(helpers.length > 0 ? [`import { ${helpers.sort().join(', ')} } from ${stringLiteral(runtimeImport)};`] : []), ...imports];
+  return `${[...head, ...out].join('\n')}\n`;
+}
+
+/** Brackets opened minus brackets closed on a line of code, outside string literals (ajv writes them in double quotes). */
+function nesting(line: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < line.length && line.charCodeAt(i) !== 34; i++) if (line.charCodeAt(i) === 92 /* \ */) i++;
+    } else if (c === 123 || c === 40 || c === 91) n++;
+    else if (c === 125 || c === 41 || c === 93) n--;
+  }
+  return n;
+}
+
+/** Object and array literals longer than this on one line are printed one entry a line. */
+const WIDE = 80;
+
+/** A JSON value (an embedded schema) as a JS literal: short literals on one line, long ones one entry a line. */
+function prettyJson(value: unknown, indent: string): string {
+  const flat = flatJson(value);
+  if (flat.length <= WIDE || value === null || typeof value !== 'object') return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (!value.some((v) => v !== null && typeof v === 'object')) return flat;
+    return `[\n${value.map((v) => `${inner}${prettyJson(v, inner)}`).join(',\n')}\n${indent}]`;
+  }
+  return `{\n${Object.keys(value).map((k) => `${inner}${jsonKey(k)}: ${prettyJson((value as Record<string, unknown>)[k], inner)}`).join(',\n')}\n${indent}}`;
+}
+
+function flatJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return jsString(value);
+  if (Array.isArray(value)) return `[${value.map(flatJson).join(', ')}]`;
+  const keys = Object.keys(value);
+  return keys.length === 0 ? '{}' : `{ ${keys.map((k) => `${jsonKey(k)}: ${flatJson((value as Record<string, unknown>)[k])}`).join(', ')} }`;
+}
+
+function jsonKey(key: string): string {
+  return key === '__proto__' ? '["__proto__"]' : jsString(key);
+}
+
+/** JSON text of a primitive, with U+2028/U+2029 escaped as ajv writes them. */
+function jsString(value: unknown): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** `"__proto__":` as an object key (outside string literals) -> `["__proto__"]:`. */
+function computedProtoKeys(line: string): string {
+  let out = '';
+  let last = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c !== '"') {
+      out += c;
+      if (c !== ' ') last = c;
+      continue;
+    }
+    let j = i + 1;
+    while (j < line.length && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
+    const literal = line.slice(i, j + 1);
+    const next = line.slice(j + 1).trimStart()[0];
+    out += literal === '"__proto__"' && (last === '{' || last === ',') && next === ':' ? `[${literal}]` : literal;
+    last = '"';
+    i = j;
+  }
+  return out;
 }

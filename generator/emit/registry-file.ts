@@ -23,8 +23,11 @@ export function emitRegistryJson(manifest: RegistrationManifest): string {
 }
 
 export function emitRegisterScript(runtimeImport: string): string {
-  return `${header()}// Registers generated/registry.json with a schema registry:
-//   node --import tsx generated/register.ts [--dry-run]   (registry from SCHEMA_REGISTRY_URL)
+  return `${header()}// Registers registry.json (next to this file) with a schema registry, from your own code or
+// build: compile this file with the rest of your TypeScript, then run the compiled script,
+//   SCHEMA_REGISTRY_URL=http://localhost:8081 node register.js [--dry-run]
+// with registry.json beside it. Or, with no build step, the CLI applies the same manifest:
+//   npx kafkagen register [--registry URL] [--dry-run]
 import { readFileSync } from "node:fs";
 import * as runtime from ${stringLiteral(runtimeImport)};
 

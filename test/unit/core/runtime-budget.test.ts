@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const runtimeDir = path.resolve(import.meta.dirname, '../../../runtime');
 // TypeScript source with comments; about 36 KB when the budget was set. Raise it only on purpose.
 const BUDGET_GZIP_BYTES = 40 * 1024;
-const ALLOWED_PACKAGES = ['avsc', 'kafkajs', 'kafkajs-snappy'];
+const ALLOWED_PACKAGES = ['ajv', 'ajv-formats', 'avsc', 'kafkajs', 'kafkajs-snappy'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));

@@ -7,6 +7,7 @@ import { isKafkagenError, type KafkagenError } from '../../../generator/errors.j
 import { findSchemaFiles } from '../../../generator/load/files.js';
 import { loadJsonSchemas } from '../../../generator/load/jsonschema.js';
 import { emitJsonValidators } from '../../../generator/emit/json-validators.js';
+import { runtimeSpecifier } from '../../../generator/emit/module.js';
 import type { NamedType, SchemaModule, TypeNode } from '../../../generator/model.js';
 import type { AjvValidateFunction } from '../../../runtime/validation.js';
 import { schemaDir } from '../../support/schemas.js';
@@ -70,9 +71,11 @@ export function removeOutput(): void {
 export async function importValidators(modules: SchemaModule[], types?: ReadonlyMap<string, NamedType>): Promise<Map<string, Record<string, AjvValidateFunction>>> {
   const dir = outputDir('run-');
   const out = new Map<string, Record<string, AjvValidateFunction>>();
+  // The validators import their helpers from the runtime, as generated/ does (relative to the output folder).
+  const runtimeImport = path.relative(dir, path.join(repo, 'runtime/index.js')).split(path.sep).join('/');
   for (const m of modules) {
     if (m.types.length === 0) continue;
-    const { js } = emitJsonValidators(m, { runtimeImport: '../runtime/index.js', types });
+    const { js } = emitJsonValidators(m, { runtimeImport: runtimeSpecifier(runtimeImport, m.path), types });
     const file = path.join(dir, `${m.path}.validate.js`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, js);

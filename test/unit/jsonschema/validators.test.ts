@@ -122,6 +122,7 @@ describe.each([
   });
 
   it('is deterministic, machine-independent and readable', () => {
+    const usedHelpers: string[] = [];
     for (const m of domain.modules) {
       const types = shared ? domain.types : undefined;
       const a = emitJsonValidators(m, { runtimeImport: '../runtime/index.js', types });
@@ -133,12 +134,23 @@ describe.each([
         expect(text).not.toContain('\r');
         expect(text).not.toContain('kafkagen.local/schemas/../');
       }
-      expect(a.js).toMatch(/^import \{ createRequire \} from "node:module";\n(import .*\n)*const require = createRequire\(import.meta.url\);\n/m);
+      // ajv's helpers come from the runtime, never from ajv itself (pnpm, Yarn PnP).
+      expect(a.js).not.toMatch(/\brequire\(|createRequire|from "ajv/);
+      const helpers = [...new Set(a.js.match(/\bjsonSchema\w+/g) ?? [])].sort();
+      if (helpers.length > 0) expect(a.js).toContain(`\nimport { ${helpers.join(', ')} } from "../runtime/index.js";\n`);
+      usedHelpers.push(...helpers);
       expect(a.js).not.toContain('"use strict"');
-      // Reprinted: one statement a line, long literals one entry a line.
-      expect(a.js.split('\n').length).toBeGreaterThan(50);
-      expect(Math.max(...a.js.split('\n').map((l) => l.length))).toBeLessThan(400);
+      expect(a.js).not.toContain('sourceURL');
+      // Formatted: one statement a line, indented by depth, long literals one entry a line.
+      const lines = a.js.split('\n');
+      expect(lines.length).toBeGreaterThan(50);
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(400);
+      expect(lines.filter((l) => /^\s*function /.test(l)).every((l) => l.startsWith('function validate'))).toBe(true);
+      expect(lines.filter((l) => l.includes('vErrors.push(')).every((l) => /^ {4,}vErrors\.push\(err\d+\);$/.test(l))).toBe(true);
+      expect(lines.at(-1)).toBe('');
+      expect(lines.at(-2)).toMatch(/^validate\d+\.evaluated = /);
     }
+    expect(new Set(usedHelpers)).toEqual(new Set(['jsonSchemaFormats', 'jsonSchemaUcs2length']));
   });
 
   it('declares each export in the .d.ts, importing the type from the given runtime specifier', () => {
@@ -200,6 +212,27 @@ describe('sharing validators between modules (types given)', () => {
     const size = (path: string, shared: boolean) => emitJsonValidators(modules.find((m) => m.path === path)!, { runtimeImport: 'x', types: shared ? types : undefined }).js.length;
     expect(size('c29', true)).toBeLessThan(size('c1', true) * 1.2);
     expect(size('c29', false)).toBeGreaterThan(size('c1', false) * 10);
+  });
+});
+
+describe('ajv helpers from the runtime', () => {
+  it('compares objects (const, enum, uniqueItems) and counts code points through the runtime', async () => {
+    const { modules } = loadJson({
+      'h.schema.json': {
+        type: 'object',
+        properties: {
+          fixed: { const: { a: [1, { b: null }] } },
+          choice: { enum: [{ x: 1 }, [1, 2], 'plain'] },
+          set: { type: 'array', uniqueItems: true, items: { type: 'object' } },
+          word: { type: 'string', minLength: 2, maxLength: 3 },
+        },
+      },
+    });
+    const js = emitJsonValidators(modules[0]!, { runtimeImport: 'kafkagen/runtime' }).js;
+    expect(js).toContain('import { jsonSchemaEqual, jsonSchemaUcs2length } from "kafkagen/runtime";\n');
+    const h = (await importValidators(modules)).get('h')!.validateH!;
+    expect(paths(h, { fixed: { a: [1, { b: null }] }, choice: [1, 2], set: [{ a: 1 }, { a: 2 }], word: '😀😀😀' })).toEqual([]);
+    expect(paths(h, { fixed: { a: [1, { b: 0 }] }, choice: { x: 2 }, set: [{ a: 1 }, { a: 1 }], word: '😀' })).toEqual(['/fixed', '/choice', '/set', '/word']);
   });
 });
 
