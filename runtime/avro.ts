@@ -8,11 +8,11 @@
 //   discriminant (its name), so a TypeScript `switch` narrows it. `$` cannot appear in
 //   an Avro name, so `$type` never clashes with a field.
 //
-// avsc runs with `wrapUnions: true` (unambiguous branch choice on the wire); the
-// converters below move between that form and the tagged form, and are compiled once
-// per type. A type without unions pays nothing.
+// avsc runs with `wrapUnions: true` (unambiguous branch choice on the wire), except for
+// `["null", T]`, which needs none; the converters below move between that form and the
+// tagged form, compiled once per type. A type without such unions pays nothing.
 import avro from 'avsc';
-import { logicalTypes, shortVarint, type Tap } from './logical.js';
+import { type Any, logicalTypes, shortVarint, type Tap } from './logical.js';
 import type { ValidationIssue, ValidationResult } from './validation.js';
 import { toPointer } from './validation.js';
 
@@ -43,12 +43,8 @@ export const TYPE_TAG = '$type';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const EXACT = 2n ** 52n; // avsc's writeLong rounds odd zig-zag values above 2^53 (negatives below -2^52)
 
-type AnyType = avro.Type & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** A long's zig-zag varint, read exactly (any 64-bit value). */
 function readBigLong(tap: Tap): bigint {
   const b = tap.buf;
   let v = 0n;
@@ -69,9 +65,8 @@ function writeBigLong(tap: Tap, n: bigint): void {
   tap.buf[tap.pos++] = Number(z);
 }
 
-// avsc's LongType.__with round-trips every long through an 8-byte Buffer both ways; these
-// subclass the same (abstract) long type but read and write the varint directly.
-const AbstractLong = Object.getPrototypeOf(avro.types.LongType.__with({ toBuffer() {}, fromBuffer() {}, fromJSON() {}, toJSON() {}, isValid() {}, compare() {} })).constructor as new () => AnyType;
+// avsc's LongType.__with goes through an 8-byte Buffer per long; these read and write the varint.
+const AbstractLong = Object.getPrototypeOf(avro.types.LongType.__with({ toBuffer() {}, fromBuffer() {}, fromJSON() {}, toJSON() {}, isValid() {}, compare() {} })).constructor as new () => Any;
 
 function longType(mode: LongMode): avro.Type {
   const big = mode === 'bigint';
@@ -79,14 +74,14 @@ function longType(mode: LongMode): avro.Type {
   const isValid = big ? (n: unknown) => typeof n === 'bigint' && n >= INT64_MIN && n <= INT64_MAX : (n: unknown) => Number.isSafeInteger(n);
   Object.assign(t, {
     _isValid: isValid,
-    _fromJSON: big ? (v: unknown) => BigInt(v as number | string | bigint) : (v: unknown) => Number(v),
+    _fromJSON: big ? BigInt : Number,
     _toJSON: Number,
     compare: (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0),
     _read(tap: Tap) {
       if (shortVarint(tap)) return big ? BigInt(tap.readLong()) : tap.readLong();
       const n = readBigLong(tap);
       if (big) return n;
-      if (n > SAFE || n < -SAFE) throw new RangeError(`Avro long ${n} does not fit a JavaScript number; generate with long: bigint`);
+      if (!Number.isSafeInteger(Number(n))) throw new RangeError(`Avro long ${n} does not fit a JavaScript number; generate with long: bigint`);
       return Number(n);
     },
     _write(tap: Tap, n: unknown) {
@@ -101,9 +96,8 @@ function longType(mode: LongMode): avro.Type {
 
 const longTypes: Record<LongMode, avro.Type> = { bigint: longType('bigint'), number: longType('number') };
 
-// `["null", T]` (most optional fields) holds the plain value in avsc as well, so no wrapper
-// object is built on write or read; with the null branch first (0) or second (1).
-const Unwrapped = avro.types.UnwrappedUnionType as unknown as new (schema: unknown, opts: unknown) => AnyType;
+// `["null", T]` with the null branch at n: the plain value in avsc too, no wrapper objects.
+const Unwrapped = avro.types.UnwrappedUnionType as unknown as new (schema: unknown, opts: unknown) => Any;
 const nullable = (n: number) =>
   class extends Unwrapped {
     _getIndex(v: unknown) {
@@ -119,9 +113,9 @@ const nullable = (n: number) =>
   };
 const NULLABLE = [nullable(0), nullable(1)];
 
-// avsc's writers check every value they write, as its isValid does, except that a record's
-// writer reads fields off anything: with this, a write that succeeds is a valid value.
-const RecordType = avro.types.RecordType as unknown as new (schema: unknown, opts: unknown) => AnyType;
+// avsc's writers check what they write as isValid does, but a record's reads fields off
+// anything: with this, a write that succeeds is of a valid value.
+const RecordType = avro.types.RecordType as unknown as new (schema: unknown, opts: unknown) => Any;
 class CheckedRecord extends RecordType {
   _createWriter() {
     const write = super._createWriter();
@@ -158,8 +152,8 @@ export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: A
       const t = (s as { type?: unknown })?.type;
       if (t === 'record' || t === 'error') return new CheckedRecord(s, o);
       if (t === 'enum') {
-        // Own symbols only: avsc looks them up in a plain object, where `toString` would pass.
-        const t = new avro.types.EnumType(s as avro.Schema, o) as AnyType;
+        // Own symbols only (avsc's lookup object would take `toString`).
+        const t = new avro.types.EnumType(s as avro.Schema, o) as Any;
         Object.setPrototypeOf(t._indices, null);
         return t;
       }
@@ -175,12 +169,9 @@ export function createAvroType<T = unknown, TInput = T>(schema: unknown, opts: A
   return new Codec<T, TInput>(type, schema, long);
 }
 
-// Names that JavaScript objects inherit (constructor, toString, __proto__, ...). avsc keeps
-// field values, enum indices and its type registry in plain objects, so such a name as a
-// field or enum symbol breaks it: a missing `constructor` field reads Object's constructor,
-// `this.__proto__ = v` drops a decoded value, and an enum refuses a `constructor` symbol as a
-// duplicate. kafkagen renames these for avsc only (names do not reach the wire, and both sides
-// of a schema resolution are renamed alike) and maps them back at the edges.
+// Names objects inherit (constructor, __proto__, ...) break avsc as field names or symbols (it
+// keeps them in plain objects): they are renamed for avsc only (names never reach the wire;
+// both sides of a resolution are renamed alike) and mapped back at the edges.
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 const AVSC_PREFIX = '__kafkagen_';
 
@@ -300,7 +291,7 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
 
   encode(value: TInput): Buffer {
     try {
-      // Validated by the write itself (see CheckedRecord); invalid values take the slow path.
+      // The write is the check (CheckedRecord); the full one runs only on failure.
       return this.type.toBuffer(this.toWrapped(value));
     } catch (e) {
       const result = this.validate(value);
@@ -353,8 +344,7 @@ type Direction = 'tagged' | 'wrapped';
 
 /**
  * Compiles tagged <-> wrapped converters per avsc type, once, with recursion handled. Only
- * what needs converting is visited: unions, enums (checked for own symbols on the way in),
- * and records with inherited field names.
+ * what needs converting is visited: wrapped unions and renamed names.
  */
 class Converters {
   private readonly needsCache = { tagged: new Map<avro.Type, boolean>(), wrapped: new Map<avro.Type, boolean>() };
@@ -511,7 +501,7 @@ function taggedPath(root: avro.Type, path: readonly string[]): string[] {
       continue;
     }
     type = unwrapLogical(type);
-    if (isNullable(type)) type = unwrapLogical(valueBranch(type)); // no level of its own in avsc's path either
+    if (isNullable(type)) type = unwrapLogical(valueBranch(type)); // no path level
     if (isUnion(type)) {
       // avsc names the branch; the tagged value has no such level.
       type = branchesOf(type).find((b) => b.branchName === segment);

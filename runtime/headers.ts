@@ -50,15 +50,6 @@ export interface RecordHeaderInput {
   now?: Date;
 }
 
-let lastMs = NaN;
-let lastIso = '';
-/** Now as ISO text; records produced in the same millisecond share one string. */
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastMs) [lastMs, lastIso] = [ms, new Date(ms).toISOString()];
-  return lastIso;
-}
-
 /** A produced record's headers, and its correlation id (given, or a new UUID). */
 export function buildRecordHeaders(h: RecordHeaderInput): { headers: Headers; correlationId: string } {
   const correlationId = h.correlationId || randomUUID();
@@ -67,7 +58,7 @@ export function buildRecordHeaders(h: RecordHeaderInput): { headers: Headers; co
     'content-type': CONTENT_TYPES[h.format],
     'kafkagen-schema-id': String(h.schemaId),
     'kafkagen-event-type': h.eventType,
-    'kafkagen-produced-at': h.now ? h.now.toISOString() : isoNow(),
+    'kafkagen-produced-at': (h.now ?? new Date()).toISOString(),
     'kafkagen-producer': h.producer,
     'correlation-id': correlationId,
   };

@@ -24,8 +24,7 @@ export function logicalTypes(long: LongMode): Record<string, new (schema: avro.S
   const toLong = long === 'bigint' ? (n: number) => BigInt(n) : (n: number) => n;
 
   class TimestampMillis extends avro.types.LogicalType {
-    // Over kafkagen's long (always, unless a schema puts it on an int): straight between the
-    // Date and the varint, no bigint on the way. Same answers as _toValue + the long's.
+    // Over kafkagen's long: Date <-> varint directly, no bigint (same bytes, same answers).
     private readonly direct = this.underlyingType.typeName === 'abstract:long';
     _fromValue(v: unknown): Date {
       return new Date(Number(v));
@@ -33,20 +32,13 @@ export function logicalTypes(long: LongMode): Record<string, new (schema: avro.S
     _toValue(d: unknown): unknown {
       return d instanceof Date && !Number.isNaN(d.getTime()) ? toLong(d.getTime()) : undefined;
     }
-    _check(d: unknown, f: unknown, hook?: (v: unknown, t: unknown) => void, path?: unknown): boolean {
-      if (!this.direct) return (avro.types.LogicalType.prototype as unknown as Internal)._check!.call(this, d, f, hook, path);
-      const ok = d instanceof Date && !Number.isNaN(d.getTime());
-      if (!ok && hook) hook(d, this);
-      return ok;
-    }
     _write(tap: Tap, d: unknown): void {
       const ms = d instanceof Date ? d.getTime() : NaN;
-      // A valid Date is within ±8.64e15 ms; avsc's writeLong is exact to ±2^52.
-      if (this.direct && Math.abs(ms) <= 2 ** 52) tap.writeLong(ms);
-      else (this.underlyingType as unknown as Internal)._write!(tap, this._toValue(d));
+      if (this.direct && Math.abs(ms) <= 2 ** 52) tap.writeLong(ms); // avsc's writeLong is exact to ±2^52
+      else (this.underlyingType as Any)._write(tap, this._toValue(d));
     }
     _read(tap: Tap): Date {
-      return this.direct && shortVarint(tap) ? new Date(tap.readLong()) : this._fromValue((this.underlyingType as unknown as Internal)._read!(tap));
+      return this.direct && shortVarint(tap) ? new Date(tap.readLong()) : this._fromValue((this.underlyingType as Any)._read(tap));
     }
     _resolve(writer: avro.Type): ((v: unknown) => Date) | undefined {
       if (isLongLike(writer) || writer.typeName === this.typeName) return (v) => (v instanceof Date ? v : new Date(Number(v)));
@@ -148,8 +140,7 @@ export function logicalTypes(long: LongMode): Record<string, new (schema: avro.S
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Internal = { [k: string]: ((...a: any[]) => any) | undefined };
+export type Any = avro.Type & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** avsc's encoding tap (not in its typings). */
 export type Tap = { buf: Buffer; pos: number; readLong(): number; writeLong(n: number): void };

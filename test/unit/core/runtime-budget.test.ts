@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 
 const runtimeDir = path.resolve(import.meta.dirname, '../../../runtime');
 // TypeScript source with comments; about 36 KB when the budget was set. Raise it only on purpose.
-const BUDGET_GZIP_BYTES = 40 * 1024;
+// 40 -> 42 KB: the codec's fast paths (docs/benchmarks.md): a long type that reads and writes
+// the varint itself, unwrapped ["null", T] unions, records that check they are objects so the
+// write is the validation, Date <-> varint timestamps. They took serde from 1.7x to ~1.1x
+// plain avsc; the runtime was already at 40 KB, so this could not be traded elsewhere.
+const BUDGET_GZIP_BYTES = 42 * 1024;
 const ALLOWED_PACKAGES = ['ajv', 'ajv-formats', 'avsc', 'kafkajs', 'kafkajs-snappy'];
 
 function sources(dir: string): string[] {
