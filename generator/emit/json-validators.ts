@@ -133,10 +133,19 @@ function ajvError(e: unknown, file: string, doing: string): KafkagenError {
 
 /** The import statements for the stubs the code calls, one per module, sorted by specifier. */
 function importStatements(code: string, imports: ImportPlan['imports']): string[] {
-  const used = new Set(code.match(new RegExp(`(?<!")\\b${IMPORT_KEYWORD}\\d+\\b(?!")`, 'g')) ?? []);
   const bySpec = new Map<string, string[]>();
-  for (const i of imports) if (used.has(i.local)) (bySpec.get(i.spec) ?? bySpec.set(i.spec, []).get(i.spec)!).push(`${i.name} as ${i.local}`);
+  for (const i of imports) if (calls(code, i.local)) (bySpec.get(i.spec) ?? bySpec.set(i.spec, []).get(i.spec)!).push(`${i.name} as ${i.local}`);
   return [...bySpec.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([spec, list]) => `import { ${list.join(', ')} } from ${stringLiteral(spec)};`);
+}
+
+/** Whether `code` uses the identifier `local` (not as the string the stub schema holds). */
+function calls(code: string, local: string): boolean {
+  for (let at = code.indexOf(local); at >= 0; at = code.indexOf(local, at + 1)) {
+    const before = code[at - 1] ?? ' ';
+    const after = code[at + local.length] ?? ' ';
+    if (before !== '"' && after !== '"' && !/[\w$]/.test(before) && !/[\w$]/.test(after)) return true;
+  }
+  return false;
 }
 
 interface ImportPlan {
