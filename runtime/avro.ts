@@ -12,7 +12,7 @@
 // `["null", T]`, which needs none; the converters below move between that form and the
 // tagged form, compiled once per type. A type without such unions pays nothing.
 import avro from 'avsc';
-import { type Any, logicalTypes, shortVarint, type Tap } from './logical.js';
+import { type Any, logicalTypes, type Tap } from './logical.js';
 import type { ValidationIssue, ValidationResult } from './validation.js';
 import { toPointer } from './validation.js';
 
@@ -78,7 +78,10 @@ function longType(mode: LongMode): avro.Type {
     _toJSON: Number,
     compare: (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0),
     _read(tap: Tap) {
-      if (shortVarint(tap)) return big ? BigInt(tap.readLong()) : tap.readLong();
+      const p = tap.pos;
+      const m = tap.readLong(); // exact up to 7 bytes (49 bits)
+      if (tap.pos - p <= 7) return big ? BigInt(m) : m;
+      tap.pos = p;
       const n = readBigLong(tap);
       if (big) return n;
       if (!Number.isSafeInteger(Number(n))) throw new RangeError(`Avro long ${n} does not fit a JavaScript number; generate with long: bigint`);
@@ -278,6 +281,7 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
   private readonly toTagged: Convert;
   private readonly toWrapped: Convert;
   private readonly resolvers = new WeakMap<avro.Type, avro.Resolver>();
+  private last: [avro.Type, avro.Resolver] | undefined; // the usual case: one writer
 
   constructor(
     readonly type: avro.Type,
@@ -302,11 +306,9 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
 
   decode(buf: Buffer, writer?: AvroCodec<unknown, unknown>): T {
     if (!writer || writer.type === this.type) return this.toTagged(this.type.fromBuffer(buf)) as T;
-    let resolver = this.resolvers.get(writer.type);
-    if (!resolver) {
-      resolver = this.type.createResolver(writer.type);
-      this.resolvers.set(writer.type, resolver);
-    }
+    let resolver = writer.type === this.last?.[0] ? this.last[1] : this.resolvers.get(writer.type);
+    if (!resolver) this.resolvers.set(writer.type, (resolver = this.type.createResolver(writer.type)));
+    if (this.last?.[0] !== writer.type) this.last = [writer.type, resolver];
     return this.toTagged(this.type.fromBuffer(buf, resolver)) as T;
   }
 

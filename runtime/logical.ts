@@ -38,7 +38,13 @@ export function logicalTypes(long: LongMode): Record<string, new (schema: avro.S
       else (this.underlyingType as Any)._write(tap, this._toValue(d));
     }
     _read(tap: Tap): Date {
-      return this.direct && shortVarint(tap) ? new Date(tap.readLong()) : this._fromValue((this.underlyingType as Any)._read(tap));
+      if (this.direct) {
+        const p = tap.pos;
+        const ms = tap.readLong();
+        if (tap.pos - p <= 7) return new Date(ms); // exact up to 7 bytes (49 bits)
+        tap.pos = p;
+      }
+      return this._fromValue((this.underlyingType as Any)._read(tap));
     }
     _resolve(writer: avro.Type): ((v: unknown) => Date) | undefined {
       if (isLongLike(writer) || writer.typeName === this.typeName) return (v) => (v instanceof Date ? v : new Date(Number(v)));
@@ -144,11 +150,6 @@ export type Any = avro.Type & Record<string, any>; // eslint-disable-line @types
 
 /** avsc's encoding tap (not in its typings). */
 export type Tap = { buf: Buffer; pos: number; readLong(): number; writeLong(n: number): void };
-
-/** A varint of at most 7 bytes (< 2^49): avsc's number reader is exact for it. */
-export function shortVarint({ buf: b, pos: p }: Tap): boolean {
-  return !(b[p]! & b[p + 1]! & b[p + 2]! & b[p + 3]! & b[p + 4]! & b[p + 5]! & b[p + 6]! & 0x80);
-}
 
 function isLongLike(t: avro.Type): boolean {
   return t.typeName === 'long' || t.typeName === 'abstract:long' || t.typeName === 'int';
