@@ -143,7 +143,8 @@ describe('kafkagen installed from its npm tarball', () => {
     tarballFiles = filesUnder(pkgDir);
     const manifest = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { bin: Record<string, string>; dependencies?: Record<string, string> };
     for (const name of Object.keys(manifest.dependencies ?? {})) link(name);
-    link('@types/node'); // the user's own devDependency, for their tsc
+    link('@types/node'); // the user's own devDependencies, for their tsc (README: npm install -D typescript @types/node)
+    link('typescript');
     const bin = path.join(pkgDir, manifest.bin.kafkagen!);
     chmodSync(bin, 0o755);
     mkdirSync(path.join(project, 'node_modules/.bin'), { recursive: true });
