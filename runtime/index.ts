@@ -13,7 +13,7 @@ export { configFromEnv, DEFAULTS, validateConfig } from './config.js';
 export type { ClientConfig, Compression, ConsumerConfig, ProducerConfig, RegistryConfig, SaslConfig, SaslMechanism, TlsConfig } from './config.js';
 export type { EventDescriptor, KeyDescriptor, SchemaBinding, SubjectRef, TopicDescriptor } from './descriptor.js';
 
-export { TopicProducer } from './producer.js';
+export { causedBy, TopicProducer } from './producer.js';
 export type { SendOptions, SendResult } from './producer.js';
 export { GroupConsumer } from './consumer.js';
 export type { ConsumerHealth, ConsumerOptions, ConsumerState, EventContext, EventHandler } from './consumer.js';

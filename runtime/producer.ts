@@ -23,6 +23,22 @@ export interface SendOptions {
   partition?: number;
 }
 
+/**
+ * Options for an event caused by a consumed record: its correlation id and W3C trace context
+ * carry on, and its position (`topic/partition@offset`) becomes the causation id, so a chain
+ * of events across services can be followed. `options` add to or override these.
+ */
+export function causedBy(ctx: { topic: string; partition: number; offset: string; correlationId: string | undefined; headers: Record<string, string> }, options: SendOptions = {}): SendOptions {
+  const { traceparent, tracestate } = ctx.headers;
+  return {
+    ...(ctx.correlationId !== undefined && { correlationId: ctx.correlationId }),
+    causationId: `${ctx.topic}/${ctx.partition}@${ctx.offset}`,
+    ...(traceparent !== undefined && { traceparent }),
+    ...(tracestate !== undefined && { tracestate }),
+    ...options,
+  };
+}
+
 export interface SendResult extends SentRecord {
   eventType: string;
   schemaId: number;

@@ -15,7 +15,7 @@ import {
   type DefectDetected,
   type InspectionCreated,
 } from '../../../generated/index.js';
-import { KafkaClient, applyRegistration, silentLogger, type EventContext, type RegistrationManifestData } from '../../../runtime/index.js';
+import { KafkaClient, applyRegistration, causedBy, silentLogger, type EventContext, type RegistrationManifestData } from '../../../runtime/index.js';
 import { kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -101,5 +101,34 @@ describe('generated consumer with handlers per event type', () => {
       expect(Number(r.offset)).toBeGreaterThan(Number(after.offset));
     }
     await expect(owned.send(event())).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+  }, 60_000);
+
+  it('causedBy(ctx) carries the correlation id and trace context to a follow-up event, with the cause as causation id', async () => {
+    const tp = `${prefix}caused`;
+    const c2 = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, topicPrefix: tp + '.', logger: silentLogger });
+    try {
+      await c2.ensureTopics([topic]);
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const created = await new ChipqualityInspectionEventsProducer(c2).send({ $type: 'InspectionCreated', ...(InspectionCreatedCodec.random() as InspectionCreated), inspection_id: 'INS-CAUSE' }, { correlationId: 'order-42', traceparent });
+      const followUps: EventContext[] = [];
+      const producer = new ChipqualityInspectionEventsProducer(c2);
+      const consumer = new ChipqualityInspectionEventsConsumer(c2, {
+        InspectionCreated: async (event, ctx) => {
+          await producer.send({ $type: 'InspectionStarted', ...(InspectionStartedCodec.random() as object), inspection_id: event.inspection_id } as never, causedBy(ctx));
+        },
+        InspectionStarted: async (_event, ctx) => {
+          followUps.push(ctx);
+        },
+      }, { groupId: `${tp}.g`, fromBeginning: true });
+      await consumer.start();
+      const deadline = Date.now() + 30_000;
+      while (followUps.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await consumer.stop();
+      expect(followUps).toHaveLength(1);
+      expect(followUps[0]!.correlationId).toBe('order-42');
+      expect(followUps[0]!.headers).toMatchObject({ 'causation-id': `chipquality.inspection.events/${created.partition}@${created.offset}`, traceparent });
+    } finally {
+      await c2.close();
+    }
   }, 60_000);
 });
