@@ -108,7 +108,12 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export type TopicKey = { kind: 'field'; field: string } | { kind: 'schema'; typeId: string } | { kind: 'string' };
+export type TopicKey =
+  | { kind: 'field'; field: string }
+  /** A composite key: the fields' values joined by `separator` (e.g. `table_name:metric_date`). */
+  | { kind: 'fields'; fields: string[]; separator: string }
+  | { kind: 'schema'; typeId: string }
+  | { kind: 'string' };
 
 export interface TopicEvent {
   /** The event type's NamedType id. */

@@ -26,7 +26,7 @@ export interface EventDescriptor extends SchemaBinding {
   recordName?: string;
 }
 
-export type KeyDescriptor = { kind: 'field'; field: string } | { kind: 'string' } | ({ kind: 'schema' } & SchemaBinding);
+export type KeyDescriptor = { kind: 'field'; field: string } | { kind: 'fields'; fields: string[]; separator: string } | { kind: 'string' } | ({ kind: 'schema' } & SchemaBinding);
 
 export interface TopicDescriptor {
   topic: string;

@@ -108,10 +108,15 @@ export class TopicProducer<TInput> {
   private keyOf(event: TInput, o: SendOptions): string {
     if (o.key !== undefined) return o.key;
     const k = this.descriptor.key;
-    if (k.kind === 'field') {
-      const v = (event as Record<string, unknown>)[k.field];
-      if (v !== undefined && v !== null) return v instanceof Date ? v.toISOString() : String(v);
-      throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} is keyed by ${k.field}, which this event does not set: set it, or pass { key }`);
+    if (k.kind === 'field' || k.kind === 'fields') {
+      const names = k.kind === 'field' ? [k.field] : k.fields;
+      return names
+        .map((name) => {
+          const v = (event as Record<string, unknown>)[name];
+          if (v !== undefined && v !== null) return v instanceof Date ? v.toISOString() : String(v);
+          throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} is keyed by ${names.join(' + ')}, and this event does not set ${name}: set it, or pass { key }`);
+        })
+        .join(k.kind === 'fields' ? k.separator : '');
     }
     throw new KafkagenRuntimeError('KEY_MISSING', k.kind === 'string' ? `${this.topic} is keyed by the caller: pass { key } to send()` : `${this.topic} has a key schema (${k.subject}): use sendKeyed(key, event)`);
   }

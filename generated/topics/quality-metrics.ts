@@ -33,7 +33,7 @@ export const qualityMetricsTopic: runtime.TopicDescriptor = {
       validator: QualityMetricValidator,
     },
   ],
-  key: { kind: "field", field: "metric_key" },
+  key: { kind: "fields", fields: ["table_name", "metric_date"], separator: ":" },
   consumerGroup: "quality-metric-consumer-group",
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "quality-metrics.dlq",

@@ -193,6 +193,7 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
   }
   let keyType = 'string';
   if (topic.key.kind === 'field') fields.push(`  key: { kind: "field", field: ${stringLiteral(topic.key.field)} }`);
+  else if (topic.key.kind === 'fields') fields.push(`  key: { kind: "fields", fields: [${topic.key.fields.map(stringLiteral).join(', ')}], separator: ${stringLiteral(topic.key.separator)} }`);
   else if (topic.key.kind === 'string') fields.push('  key: { kind: "string" }');
   else {
     const keyNamed = model.types.get(topic.key.typeId)!;

@@ -27,7 +27,7 @@ interface RawPolicy {
 interface RawTopic extends RawPolicy {
   description?: string;
   value: string | string[];
-  key?: 'string' | { field: string } | { schema: string };
+  key?: 'string' | { field: string } | { fields: string[]; separator?: string } | { schema: string };
   partitions?: number;
 }
 
@@ -124,6 +124,18 @@ function resolveKey(raw: RawTopic['key'], events: NamedType[], types: Map<string
     const t = resolveRef(raw.schema, types, (m, h) => fail('CATALOG_SCHEMA_MISSING', m, `${at}/schema`, h));
     return { kind: 'schema', typeId: t.id };
   }
+  if ('fields' in raw) {
+    raw.fields.forEach((name, i) => {
+      for (const t of events) {
+        const field = t.node.kind === 'object' ? t.node.fields.find((f) => f.name === name) : undefined;
+        if (!field) fail('CATALOG_KEY_FIELD', `key field ${JSON.stringify(name)} is not a field of ${t.id}`, `${at}/fields/${i}`, `add ${name} to ${t.id} (every event type of the topic needs it), or key the topic differently`);
+        if (field!.optional || !isScalar(field!.type, types)) {
+          fail('CATALOG_KEY_FIELD', `key field ${JSON.stringify(name)} of ${t.id} must be a required string, number, enum or timestamp`, `${at}/fields/${i}`, `make ${name} required and not null, or leave it out of the key`);
+        }
+      }
+    });
+    return { kind: 'fields', fields: raw.fields, separator: raw.separator ?? ':' };
+  }
   for (const t of events) {
     const field = t.node.kind === 'object' ? t.node.fields.find((f) => f.name === raw.field) : undefined;
     if (!field) {
@@ -134,6 +146,17 @@ function resolveKey(raw: RawTopic['key'], events: NamedType[], types: Map<string
     }
   }
   return { kind: 'field', field: raw.field };
+}
+
+/** A value with one obvious text form: string, number, bigint, boolean, Date, enum or literal. */
+function isScalar(node: TypeNode, types: Map<string, NamedType>, depth = 0): boolean {
+  if (node.kind === 'ref' && depth < 8) {
+    const target = types.get(node.id);
+    return target !== undefined && target.kind !== 'record' && isScalar(target.node, types, depth + 1);
+  }
+  if (node.kind === 'union') return node.members.length > 0 && node.members.every((m) => isScalar(m, types, depth + 1));
+  if (node.kind === 'literal') return node.value !== null;
+  return node.kind === 'primitive' && ['string', 'number', 'bigint', 'boolean', 'Date'].includes(node.type);
 }
 
 function isString(node: TypeNode, types: Map<string, NamedType>, depth = 0): boolean {

@@ -13,9 +13,14 @@ import {
   InspectionCreatedCodec,
   InspectionStartedCodec,
   type DefectDetected,
+  type QualityMetric,
+  QualityMetricsConsumer,
+  QualityMetricsProducer,
+  qualityMetricsTopic,
   type InspectionCreated,
 } from '../../../generated/index.js';
 import { KafkaClient, applyRegistration, causedBy, silentLogger, type EventContext, type RegistrationManifestData } from '../../../runtime/index.js';
+import { examples } from '../../fixtures/events/ownlens.js';
 import { kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -28,7 +33,7 @@ describe('generated consumer with handlers per event type', () => {
     client = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, topicPrefix: prefix, logger: silentLogger, clientId: 'handlers-e2e' });
     const manifest = JSON.parse(readFileSync(path.join(repo, 'generated/registry.json'), 'utf8')) as RegistrationManifestData;
     await applyRegistration(manifest, { url: registryUrl() });
-    await client.ensureTopics([topic]);
+    await client.ensureTopics([topic, qualityMetricsTopic]);
   });
 
   afterAll(async () => {
@@ -130,5 +135,17 @@ describe('generated consumer with handlers per event type', () => {
     } finally {
       await c2.close();
     }
+  }, 60_000);
+
+  it('keys a record by several fields joined (catalog key: { fields, separator })', async () => {
+    const metric = { ...(examples['ownlens/data-quality/quality-metric.schema.json'] as QualityMetric) };
+    const sent = await new QualityMetricsProducer(client).send(metric);
+    const got: EventContext[] = [];
+    for await (const { ctx } of QualityMetricsConsumer.iterate(client, { groupId: `${prefix}metrics`, fromBeginning: true })) {
+      got.push(ctx);
+      break;
+    }
+    expect(got[0]!.key).toBe(`${metric.table_name}:${metric.metric_date}`);
+    expect(got[0]!.offset).toBe(sent.offset);
   }, 60_000);
 });

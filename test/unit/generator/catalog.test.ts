@@ -73,6 +73,16 @@ topics:
     expect(t!.events.map((e) => e.name)).toEqual(['com.x.Created', 'Deleted', 'com.y.Created']);
   });
 
+  it('takes a composite key of several fields, with a separator', () => {
+    const [a, b] = load(`
+topics:
+  a: { value: com.x.Created, key: { fields: [id, n], separator: '|' } }
+  b: { value: com.x.Created, key: { fields: [id, n] } }
+`);
+    expect(a!.key).toEqual({ kind: 'fields', fields: ['id', 'n'], separator: '|' });
+    expect(b!.key).toEqual({ kind: 'fields', fields: ['id', 'n'], separator: ':' });
+  });
+
   it('takes a key schema and the plain string key', () => {
     const topics = load(`
 topics:
@@ -88,6 +98,7 @@ topics:
     ['a near miss gets a suggestion', 'topics:\n  t:\n    value: com.z.Deleted\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /matches no schema/, /did you mean "com\.x\.Deleted"/],
     ['a key field that is missing from one event type', 'topics:\n  t:\n    value: [com.x.Created, com.x.Key]\n    key: { field: id }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /key field "id" is not a field of com\.x\.Key/, /every event type of the topic needs it/],
     ['a key field that is not a string', 'topics:\n  t:\n    value: com.x.Created\n    key: { field: n }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /must be a required, non-null string/, /key: \{ schema/],
+    ['a composite key field that is missing', 'topics:\n  t:\n    value: com.x.Created\n    key: { fields: [id, nope] }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/fields/1', 4, /key field "nope" is not a field of com\.x\.Created/, /every event type of the topic needs it/],
     ['a topic that breaks the naming rule', "topicNaming:\n  pattern: '^domain\\.[a-z]+\\.events$'\n  description: domain.<name>.events\ntopics:\n  Orders:\n    value: com.x.Created\n", 'CATALOG_TOPIC_NAME', '/topics/Orders', 5, /does not follow the naming rule .*\(domain\.<name>\.events\)/, /rename the topic/],
     ['an unknown setting', 'topics:\n  t:\n    value: com.x.Created\n    retires: 3\n', 'CATALOG_INVALID', '/topics/t/retires', 4, /must NOT have additional properties \("retires"\)/, /catalog\.schema\.json/],
     ['a bad compatibility level', 'defaults:\n  compatibility: SIDEWAYS\ntopics: {}\n', 'CATALOG_INVALID', '/defaults/compatibility', 2, /must be equal to one of the allowed values: BACKWARD, /, /catalog\.schema\.json/],
