@@ -26,6 +26,8 @@ export class RegistryHttpError extends KafkagenRuntimeError {
     readonly status: number,
     readonly errorCode: number | undefined,
     message: string,
+    /** The registry's own `message`, when it gave one. */
+    readonly registryMessage?: string,
   ) {
     super(status === 401 || status === 403 ? 'REGISTRY_AUTH_FAILED' : 'REGISTRY_HTTP', message, { retriable: status >= 500 || status === 429 });
   }
@@ -56,7 +58,7 @@ export function registryHttp(config: RegistryConfig, fetchImpl: typeof fetch = f
     }
     if (res.ok) return json;
     const fix = res.status === 401 || res.status === 403 ? '. Fix: check SCHEMA_REGISTRY_AUTH (user:password) or SCHEMA_REGISTRY_TOKEN' : '';
-    throw new RegistryHttpError(res.status, json?.error_code, `schema registry ${method} ${path}: ${res.status} ${json?.message ?? ''}`.trim() + fix);
+    throw new RegistryHttpError(res.status, json?.error_code, `schema registry ${method} ${path}: ${res.status} ${json?.message ?? ''}`.trim() + fix, json?.message);
   };
   return (method, path, body) => withRetry(() => once(method, path, body), { ...DEFAULT_REGISTRY_RETRY, ...config.retry }, { retriable: (e) => (e as { retriable?: boolean }).retriable === true });
 }

@@ -9,6 +9,8 @@
 // all-versions endpoint (the same check a registration makes) covers the older versions.
 // The registry applies the subject's level as configured in the registry.
 // A subject the registry does not know (404) is new: compatible.
+import { isKafkagenRuntimeError } from '../../runtime/errors.js';
+import { RegistryHttpError, registryHttp } from '../../runtime/registry.js';
 import { CompatError } from './errors.js';
 import { pointerToPath, renderPath } from './paths.js';
 import type { Reason, SchemaFormat } from './types.js';
@@ -49,46 +51,39 @@ export interface RegistryVerdict {
 }
 
 export async function askRegistry(url: string, req: RegistryCheckRequest, opts: RegistryClientOptions = {}): Promise<RegistryVerdict> {
-  const base = url.replace(/\/+$/, '');
+  // The runtime's registry client: one place for auth, timeouts, retries and error bodies.
+  const http = registryHttp({ url, basicAuth: opts.basicAuth, bearerToken: opts.bearerToken, timeoutMs: opts.timeoutMs ?? 30_000 }, opts.fetch);
   const transitive = req.level.toUpperCase().endsWith('_TRANSITIVE');
-  const endpoint = `${base}/compatibility/subjects/${encodeURIComponent(req.subject)}/versions${transitive ? '' : '/latest'}?verbose=true`;
-  const headers: Record<string, string> = { 'Content-Type': 'application/vnd.schemaregistry.v1+json', Accept: 'application/vnd.schemaregistry.v1+json, application/json' };
-  if (opts.basicAuth) headers.Authorization = `Basic ${Buffer.from(opts.basicAuth).toString('base64')}`;
-  else if (opts.bearerToken) headers.Authorization = `Bearer ${opts.bearerToken}`;
+  const path = `/compatibility/subjects/${encodeURIComponent(req.subject)}/versions${transitive ? '' : '/latest'}?verbose=true`;
   const body = {
     schema: JSON.stringify(req.candidate),
     schemaType: req.format,
     ...(req.registryReferences?.length ? { references: req.registryReferences } : {}),
   };
-  const doFetch = opts.fetch ?? fetch;
-  let res: Response;
-  try {
-    res = await doFetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
-  } catch (e) {
-    throw new CompatError('REGISTRY_UNREACHABLE', `the registry at ${base} did not answer: ${(e as Error).message}`, {
-      retriable: true,
-      cause: e,
-      hint: 'check --registry (for Apicurio: http://host:port/apis/ccompat/v7)',
-    });
-  }
-  const text = await res.text();
   let json: unknown;
   try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (res.status === 404) return { compatible: true, reasons: [], newSubject: true };
-  if (!res.ok) {
-    const message = typeof (json as { message?: unknown })?.message === 'string' ? (json as { message: string }).message : text.slice(0, 500);
-    throw new CompatError('REGISTRY_ERROR', `the registry answered ${res.status} for ${req.subject}: ${message}`, {
-      retriable: res.status >= 500,
-      hint: res.status === 401 || res.status === 403 ? 'set SCHEMA_REGISTRY_AUTH=user:password or SCHEMA_REGISTRY_TOKEN' : res.status === 422 ? 'the registry cannot parse the schema; kafkagen check --against shows where' : undefined,
-    });
+    json = await http('POST', path, body);
+  } catch (e) {
+    if (e instanceof RegistryHttpError) {
+      if (e.status === 404) return { compatible: true, reasons: [], newSubject: true };
+      throw new CompatError('REGISTRY_ERROR', `the registry answered ${e.status} for ${req.subject}: ${e.registryMessage ?? e.message}`, {
+        retriable: e.retriable,
+        hint: e.status === 401 || e.status === 403 ? 'set SCHEMA_REGISTRY_AUTH=user:password or SCHEMA_REGISTRY_TOKEN' : e.status === 422 ? 'the registry cannot parse the schema; kafkagen check --against shows where' : undefined,
+      });
+    }
+    if (isKafkagenRuntimeError(e) && e.code === 'REGISTRY_UNAVAILABLE') {
+      const cause = e.cause as Error | undefined;
+      throw new CompatError('REGISTRY_UNREACHABLE', `the registry at ${url.replace(/\/+$/, '')} did not answer: ${cause?.name === 'TimeoutError' ? 'timed out' : (cause?.message ?? e.message)}`, {
+        retriable: true,
+        cause: e,
+        hint: 'check --registry (for Apicurio: http://host:port/apis/ccompat/v7)',
+      });
+    }
+    throw e;
   }
   const answer = (json ?? {}) as { is_compatible?: unknown; messages?: unknown };
   if (typeof answer.is_compatible !== 'boolean') {
-    throw new CompatError('REGISTRY_ERROR', `the registry's answer for ${req.subject} has no is_compatible: ${text.slice(0, 300)}`);
+    throw new CompatError('REGISTRY_ERROR', `the registry's answer for ${req.subject} has no is_compatible: ${JSON.stringify(json ?? null).slice(0, 300)}`);
   }
   const messages = Array.isArray(answer.messages) ? answer.messages.map(String) : [];
   const reasons = answer.is_compatible ? [] : parseRegistryMessages(messages);

@@ -92,7 +92,7 @@ describe('runRegistryCheck', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe('http://registry.test/apis/ccompat/v7/compatibility/subjects/orders-value/versions/latest?verbose=true');
     expect(calls[0]!.init.method).toBe('POST');
-    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    expect(new Headers(calls[0]!.init.headers).get('authorization')).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
     expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ schema: JSON.stringify(v2), schemaType: 'AVRO' });
     expect(lines).toEqual([
       'BREAKING  orders-value',
@@ -107,7 +107,7 @@ describe('runRegistryCheck', () => {
     const code = await runRegistryCheck([{ ...subject, subject: 'a/b', level: 'full_transitive', registryReferences: refs }], url, { fetch, write: () => {}, bearerToken: 't' });
     expect(code).toBe(0);
     expect(calls[0]!.url).toBe('http://registry.test/apis/ccompat/v7/compatibility/subjects/a%2Fb/versions?verbose=true');
-    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe('Bearer t');
+    expect(new Headers(calls[0]!.init.headers).get('authorization')).toBe('Bearer t');
     expect(JSON.parse(String(calls[0]!.init.body)).references).toEqual(refs);
   });
 
