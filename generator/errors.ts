@@ -41,6 +41,23 @@ export class KafkagenError extends Error {
   }
 }
 
+/**
+ * Several problems found in one pass, reported together so a user fixes them in one round.
+ * Its code and location are the first problem's; `problems` holds them all.
+ */
+export class KafkagenErrors extends KafkagenError {
+  constructor(readonly problems: KafkagenError[]) {
+    super(problems[0]!.code, '', problems[0]!.location, problems[0]!.hint);
+    this.message = `${problems.length} problems:\n${problems.map((p) => p.message).join('\n')}`;
+  }
+}
+
+/** Throws what `collect` gathered: nothing, the one error, or all of them together. */
+export function throwCollected(errors: KafkagenError[]): void {
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new KafkagenErrors(errors);
+}
+
 /** Type guard that does not rely on `instanceof` (several copies of kafkagen may be loaded). */
 export function isKafkagenError(e: unknown): e is KafkagenError {
   return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'KafkagenError' && 'code' in e;

@@ -2,10 +2,10 @@
 // editors use for completion), then every reference resolved against the loaded schemas.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import { recordTags } from '../../runtime/avro.js';
 import { type CatalogSource, catalogLine } from '../context.js';
-import { closest, KafkagenError, type KafkagenErrorCode } from '../errors.js';
+import { closest, isKafkagenError, KafkagenError, type KafkagenErrorCode, throwCollected } from '../errors.js';
 import type { CompatibilityLevel, NamedType, RetryPolicy, SubjectNaming, Topic, TopicEvent, TopicKey, TypeNode } from '../model.js';
 import { pointerSegment } from '../../runtime/validation.js';
 
@@ -49,7 +49,20 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
   }
 
   const topics: Topic[] = [];
+  const problems: KafkagenError[] = [];
+  // Every topic is checked, and all its problems reported at once.
   for (const [name, raw] of Object.entries(v.topics ?? {})) {
+    try {
+      topics.push(loadTopic(name, raw));
+    } catch (e) {
+      if (!isKafkagenError(e)) throw e;
+      problems.push(e);
+    }
+  }
+  throwCollected(problems);
+  return topics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  function loadTopic(name: string, raw: RawTopic): Topic {
     const at = `/topics/${pointerSegment(name)}`;
     if (naming && !naming.test(name)) {
       fail('CATALOG_TOPIC_NAME', `topic ${JSON.stringify(name)} does not follow the naming rule ${naming.source}${v.topicNaming?.description ? ` (${v.topicNaming.description})` : ''}`, at, 'rename the topic, or change topicNaming.pattern');
@@ -62,7 +75,7 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
     const events = eventNames(eventTypes);
     const key = resolveKey(raw.key, eventTypes, types, `${at}/key`, fail);
     const fill = (template: string) => template.replace(/\{topic\}/g, name);
-    topics.push({
+    return {
       name,
       description: raw.description,
       format,
@@ -75,21 +88,35 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
       deadLetterTopic: fill(raw.deadLetterTopic ?? defaults.deadLetterTopic ?? DEAD_LETTER_DEFAULT),
       partitions: raw.partitions,
       source: { file: catalog.display, pointer: at },
-    });
+    };
   }
-  return topics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function checkShape(catalog: CatalogSource): void {
   validateCatalog ??= new Ajv({ allErrors: true, strict: false }).compile(catalogSchema);
   if (validateCatalog(catalog.value)) return;
-  const errors = validateCatalog.errors ?? [];
-  // oneOf reports every branch; the most specific error (the deepest path) is the useful one.
-  const e = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || (a.keyword === 'oneOf' ? 1 : -1))[0]!;
+  // One problem per topic (or top-level key): oneOf reports every branch, and the most
+  // specific error (the deepest path) is the useful one.
+  const byPlace = new Map<string, NonNullable<typeof validateCatalog.errors>>();
+  for (const e of validateCatalog.errors ?? []) {
+    const place = placeOf(e);
+    byPlace.set(place, [...(byPlace.get(place) ?? []), e]);
+  }
+  throwCollected([...byPlace.values()].map((errors) => shapeError(catalog, [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || (a.keyword === 'oneOf' ? 1 : -1))[0]!)));
+}
+
+/** `/topics/<name>` or the top-level key an error is about. */
+function placeOf(e: ErrorObject): string {
+  const path = e.keyword === 'additionalProperties' ? `${e.instancePath}/${pointerSegment((e.params as { additionalProperty: string }).additionalProperty)}` : e.instancePath;
+  const segments = path.split('/').slice(1);
+  return segments[0] === 'topics' ? segments.slice(0, 2).join('/') : (segments[0] ?? '');
+}
+
+function shapeError(catalog: CatalogSource, e: ErrorObject): KafkagenError {
   const extra = e.keyword === 'additionalProperties' ? ` (${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)})` : '';
   const allowed = e.keyword === 'enum' ? `: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}` : '';
   const pointer = e.keyword === 'additionalProperties' ? `${e.instancePath}/${pointerSegment((e.params as { additionalProperty: string }).additionalProperty)}` : e.instancePath;
-  throw new KafkagenError(
+  return new KafkagenError(
     'CATALOG_INVALID',
     `${e.message ?? 'is invalid'}${extra}${allowed}`,
     { file: catalog.display, pointer, line: catalogLine(catalog, pointer) },

@@ -105,6 +105,21 @@ topics:
     ['YAML that does not parse', 'topics:\n  t:\n    value: [com.x.Created\n', 'CATALOG_INVALID', '', 4, /not valid YAML/, /indentation and quoting/],
   ];
 
+  it('reports every problem of the catalog at once: all shape problems, then all topic problems', () => {
+    const shape = errorOf('defaults:\n  compatibility: SIDEWAYS\ntopics:\n  a:\n    value: com.x.Created\n    retyr: 3\n  b:\n    value: com.x.Created\n    partitions: 0\n');
+    expect(shape.message).toMatch(/^3 problems:\n/);
+    expect(shape.message).toContain('kafkagen.yaml:2 at /defaults/compatibility: must be equal to one of the allowed values');
+    expect(shape.message).toContain('kafkagen.yaml:6 at /topics/a/retyr: must NOT have additional properties ("retyr")');
+    expect(shape.message).toContain('kafkagen.yaml:9 at /topics/b/partitions: must be >= 1');
+    expect(shape.code).toBe('CATALOG_INVALID');
+
+    const topics = errorOf("topicNaming:\n  pattern: '^[a-z]+$'\ntopics:\n  Bad:\n    value: com.x.Created\n  good:\n    value: com.x.Creatd\n  also:\n    value: com.x.Created\n    key: { field: nope }\n");
+    expect(topics.message).toMatch(/^3 problems:\n/);
+    expect(topics.message).toContain('at /topics/Bad: topic "Bad" does not follow the naming rule');
+    expect(topics.message).toContain('at /topics/good/value: "com.x.Creatd" matches no schema');
+    expect(topics.message).toContain('at /topics/also/key/field: key field "nope" is not a field of com.x.Created');
+  });
+
   it.each(bad)('%s', (_n, yaml, code, pointer, line, message, hint) => {
     const e = errorOf(yaml);
     expect(e.code).toBe(code);
