@@ -580,6 +580,20 @@ function compareTypes(ctx: Ctx, o: JNode, u: JNode): void {
   if (o.kind !== u.kind) {
     if (o.kind === 'false' || isEmpty(u)) return;
     if (o.connectType === 'bytes' && u.connectType === 'bytes') return;
+    if (o.kind === 'combined' || u.kind === 'combined') {
+      // The registry's rules stop here with TYPE_CHANGED (a combined schema against a plain
+      // one), and so does the verdict. To say *what* changed, look through $ref and allOf
+      // wrappers (a single-member allOf, or an allOf whose members merge into one schema) and
+      // compare what they stand for: a string that lost its maxLength reads as that.
+      const so = seeThrough(o);
+      const su = seeThrough(u);
+      if (so && su && so.kind === su.kind && so.kind !== 'combined') {
+        const sub = ctx.sub();
+        compare(sub, so, su, at(c), field);
+        if (!sub.compatible()) return void ctx.diffs.push(...sub.diffs);
+        return ctx.add('TYPE_CHANGED', at(c), field, { keyword: 'wrapper', o: wrapping(o), u: wrapping(u) });
+      }
+    }
     return ctx.add('TYPE_CHANGED', at(c), field, { o: describe(o), u: describe(u) });
   }
   if (!equal(o.hasDefault ? (o.raw as Obj).default : undefined, u.hasDefault ? (u.raw as Obj).default : undefined)) ctx.add('DEFAULT_CHANGED', at(c, 'default'), field);
@@ -609,6 +623,135 @@ function compareTypes(ctx: Ctx, o: JNode, u: JNode): void {
     default:
       return;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeing through wrappers (for reasons only: verdicts follow the registry's rules above)
+
+const views = new WeakMap<JNode, JNode | null>();
+
+/**
+ * What a schema stands for once `$ref`s are followed and an allOf is merged: a single-member
+ * allOf / anyOf / oneOf is its member, members that accept anything drop out, and members of
+ * one kind (string, number, boolean, null, const, enum, open object) merge into one schema
+ * with the tighter bounds. Undefined where the members do not merge (say, a closed object, two
+ * different patterns, a string and a number).
+ */
+function seeThrough(node: JNode, depth = 0): JNode | undefined {
+  const n = deref(node);
+  if (n.kind !== 'combined') return n;
+  if (n.criterion !== 'allOf' && n.subs.length !== 1) return n;
+  if (views.has(n)) return views.get(n) ?? undefined;
+  if (depth > 16) return undefined;
+  views.set(n, null); // a cycle through allOf does not merge
+  const parts: JNode[] = [];
+  let ok = true;
+  for (const s of n.subs) {
+    const p = seeThrough(s, depth + 1);
+    if (!p || p.kind === 'combined') ok = false;
+    else if (p.kind !== 'empty') parts.push(p);
+  }
+  const view = !ok ? undefined : parts.length === 0 ? ({ ...baseOf(n), kind: 'empty' } as JNode) : parts.length === 1 ? parts[0] : merge(n, parts);
+  views.set(n, view ?? null);
+  return view;
+}
+
+function baseOf(n: JNode): Base {
+  const b: Base = { path: n.path, doc: n.doc, raw: n.raw, hasDefault: n.hasDefault };
+  if (n.connectType !== undefined) b.connectType = n.connectType;
+  return b;
+}
+
+/** The tighter of two optional bounds. */
+function tighter(values: Array<number | undefined>, pick: (a: number, b: number) => number): number | undefined {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length === 0 ? undefined : defined.reduce(pick);
+}
+
+/** The one value every member that sets it agrees on, or 'conflict'. */
+function agreed<T>(values: Array<T | undefined>): T | undefined | 'conflict' {
+  const defined = values.filter((v): v is T => v !== undefined);
+  if (defined.length === 0) return undefined;
+  return defined.every((v) => equal(v, defined[0])) ? defined[0] : 'conflict';
+}
+
+function merge(wrapper: JNode, parts: JNode[]): JNode | undefined {
+  const kind = parts[0]!.kind;
+  if (parts.some((p) => p.kind !== kind)) return undefined;
+  const base = baseOf(wrapper);
+  switch (kind) {
+    case 'string': {
+      const ps = parts as Array<Of<'string'>>;
+      const pattern = agreed(ps.map((p) => p.pattern));
+      if (pattern === 'conflict') return undefined;
+      return { ...base, kind: 'string', minLength: tighter(ps.map((p) => p.minLength), Math.max), maxLength: tighter(ps.map((p) => p.maxLength), Math.min), pattern };
+    }
+    case 'number': {
+      const ps = parts as Array<Of<'number'>>;
+      const multipleOf = agreed(ps.map((p) => p.multipleOf));
+      if (multipleOf === 'conflict') return undefined;
+      return {
+        ...base,
+        kind: 'number',
+        integer: ps.some((p) => p.integer),
+        minimum: tighter(ps.map((p) => p.minimum), Math.max),
+        maximum: tighter(ps.map((p) => p.maximum), Math.min),
+        exclusiveMinimum: tighter(ps.map((p) => p.exclusiveMinimum), Math.max),
+        exclusiveMaximum: tighter(ps.map((p) => p.exclusiveMaximum), Math.min),
+        multipleOf,
+      };
+    }
+    case 'boolean':
+    case 'null':
+      return { ...base, kind };
+    case 'const': {
+      const value = agreed(parts.map((p) => (p as Of<'const'>).value));
+      return value === 'conflict' ? undefined : { ...base, kind: 'const', value };
+    }
+    case 'enum': {
+      const [first, ...rest] = parts as Array<Of<'enum'>>;
+      return { ...base, kind: 'enum', values: first!.values.filter((v) => rest.every((r) => r.values.some((x) => equal(x, v)))) };
+    }
+    case 'object': {
+      const ps = parts as Array<Of<'object'>>;
+      // An open content model merges by union; a closed one rejects the others' properties.
+      if (!ps.every(isOpen)) return undefined;
+      const properties = new Map<string, JNode>();
+      for (const key of new Set(ps.flatMap((p) => [...p.properties.keys()]))) {
+        const subs = ps.flatMap((p) => (p.properties.has(key) ? [p.properties.get(key)!] : []));
+        properties.set(key, subs.length === 1 ? subs[0]! : { ...baseOf(subs[0]!), kind: 'combined', criterion: 'allOf', synthetic: true, subs });
+      }
+      const propertyDependencies = new Map<string, string[]>();
+      const schemaDependencies = new Map<string, JNode>();
+      for (const p of ps) {
+        for (const [k, v] of p.propertyDependencies) propertyDependencies.set(k, [...new Set([...(propertyDependencies.get(k) ?? []), ...v])]);
+        for (const [k, v] of p.schemaDependencies) {
+          if (schemaDependencies.has(k)) return undefined;
+          schemaDependencies.set(k, v);
+        }
+      }
+      return {
+        ...base,
+        kind: 'object',
+        properties,
+        required: [...new Set(ps.flatMap((p) => p.required))],
+        permitsAdditional: true,
+        patternProperties: [],
+        minProperties: tighter(ps.map((p) => p.minProperties), Math.max),
+        maxProperties: tighter(ps.map((p) => p.maxProperties), Math.min),
+        propertyDependencies,
+        schemaDependencies,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** How a schema is written, for a reason about wrappers: "allOf [$ref #/$defs/Uuid]", "string". */
+function wrapping(n: JNode): string {
+  if (n.kind === 'combined' && !n.synthetic) return `${n.criterion} [${n.subs.map(wrapping).join(', ')}]`;
+  return describe(n);
 }
 
 function bound(ctx: Ctx, c: JNode, field: string, keyword: string, o: number | undefined, u: number | undefined, prefix: string): void {
@@ -932,8 +1075,12 @@ function describe(n: JNode): string {
   switch (n.kind) {
     case 'number':
       return n.integer ? 'integer' : 'number';
-    case 'combined':
-      return n.synthetic && n.criterion === 'anyOf' ? `[${n.subs.map(describe).join(', ')}]` : n.synthetic ? n.subs.map(describe).join(' + ') : n.criterion;
+    case 'combined': {
+      if (n.synthetic) return n.criterion === 'anyOf' ? `[${n.subs.map(describe).join(', ')}]` : n.subs.map(describe).join(' + ');
+      // allOf / anyOf / oneOf are not types: say what the wrapper stands for where it is one thing
+      const view = seeThrough(n);
+      return view && view.kind !== 'combined' ? describe(view) : `${n.criterion} [${n.subs.map(describe).join(', ')}]`;
+    }
     case 'empty':
       return 'any value';
     case 'false':
@@ -998,15 +1145,27 @@ function toReason(d: Diff, candidateIsUpdate: boolean, roles: Roles): Reason {
   const boundMatch = /^(MAX_LENGTH|MIN_LENGTH|MAXIMUM|MINIMUM|EXCLUSIVE_MAXIMUM|EXCLUSIVE_MINIMUM|MAX_PROPERTIES|MIN_PROPERTIES|MAX_ITEMS|MIN_ITEMS|MAX_CONTAINS|MIN_CONTAINS)_(ADDED|REMOVED|INCREASED|DECREASED)$/.exec(d.type);
   if (boundMatch) {
     const { keyword } = BOUND_TYPES[boundMatch[1]!]!;
+    const change =
+      prevVal === undefined ? `${keyword} ${fmt(candVal)} was added` : candVal === undefined ? `${keyword} ${fmt(prevVal)} was removed` : `${keyword} changed from ${fromTo(prevVal, candVal)}`;
     return reason(
-      `${subject}: ${keyword} changed from ${fromTo(prevVal, candVal)}, so ${U} rejects values ${O} accepts`,
+      `${subject}: ${change}, so ${U} rejects values ${O} accepts`,
       candidateIsUpdate
-        ? `keep ${keyword} at ${prevVal === undefined ? '(none)' : fmt(prevVal)} or relax it: a new schema must accept everything the previous one did`
-        : `keep ${keyword} at ${prevVal === undefined ? '(none)' : fmt(prevVal)} or tighten it: consumers on ${roles.previous} must accept everything the new schema allows`,
+        ? prevVal === undefined
+          ? `leave ${keyword} out: a new schema must accept everything the previous one did`
+          : `keep ${keyword} at ${fmt(prevVal)} or relax it: a new schema must accept everything the previous one did`
+        : prevVal === undefined
+          ? `leave ${keyword} out while consumers use ${roles.previous}, which has none`
+          : `keep ${keyword} at ${fmt(prevVal)} or tighten it: consumers on ${roles.previous} must accept everything the new schema allows`,
     );
   }
   switch (d.type) {
     case 'TYPE_CHANGED':
+      if (d.detail.keyword === 'wrapper') {
+        return reason(
+          `${subject}: written as ${fmtPlain(prevVal)} in ${roles.previous} and as ${fmtPlain(candVal)} in ${roles.candidate}; ${U} accepts every value ${O} accepts, but the registry's rules (Confluent's and Apicurio's) compare an allOf / anyOf / oneOf with a plain schema as a type change`,
+          `write it the same way as ${roles.previous} (keep or drop the wrapper in both), or register the change under a level that does not check this direction`,
+        );
+      }
       return reason(
         `${subject}: type changed from ${fromTo(prevVal, candVal)}, so ${U} rejects ${fmtPlain(d.detail.o)} values ${O} accepts`,
         candidateIsUpdate

@@ -146,6 +146,48 @@ describe('JSON Schema reasons', () => {
     expect(r.reasons.map((x) => [x.rule, x.path])).toEqual([['MAX_LENGTH_DECREASED', '$defs.node.properties.name.maxLength']]);
   });
 
+  it('sees through $ref and allOf to name the bound that changed, not "allOf" as a type', () => {
+    const uuid = { type: 'string', minLength: 36, maxLength: 36, format: 'uuid' };
+    const wrapped = obj({ event_id: { allOf: [{ $ref: '#/$defs/Uuid' }] } }, { $defs: { Uuid: uuid } });
+    const plain = obj({ event_id: { type: 'string' } });
+    const r = checkCompatibility({ format: 'JSON', level: 'FORWARD', previous: [wrapped], candidate: plain });
+    expect(r.reasons).toEqual([
+      {
+        path: 'properties.event_id.maxLength',
+        rule: 'MAX_LENGTH_ADDED',
+        message: 'property "event_id": maxLength 36 was removed, so the previous schema rejects values the new schema accepts',
+        hint: 'keep maxLength at 36 or tighten it: consumers on the previous schema must accept everything the new schema allows',
+      },
+      {
+        path: 'properties.event_id.minLength',
+        rule: 'MIN_LENGTH_ADDED',
+        message: 'property "event_id": minLength 36 was removed, so the previous schema rejects values the new schema accepts',
+        hint: 'keep minLength at 36 or tighten it: consumers on the previous schema must accept everything the new schema allows',
+      },
+    ]);
+    expect(checkCompatibility({ format: 'JSON', level: 'BACKWARD', previous: [wrapped], candidate: plain }).compatible).toBe(true);
+    // an allOf whose members merge (a type, a bound, a $ref) against a plain schema with other bounds
+    const merged = obj({ n: { allOf: [{ type: 'integer' }, { minimum: 0 }, { $ref: '#/$defs/Max' }] } }, { $defs: { Max: { maximum: 10 } } });
+    const narrowed = checkCompatibility({ format: 'JSON', level: 'BACKWARD', previous: [obj({ n: { type: 'integer', minimum: 0 } })], candidate: merged });
+    expect(narrowed.reasons.map((x) => [x.rule, x.path, x.message])).toEqual([['MAXIMUM_ADDED', 'properties.n.maximum', 'property "n": maximum 10 was added, so the new schema rejects values the previous schema accepts']]);
+    // types that differ are still a type change, said in types
+    const toInt = checkCompatibility({ format: 'JSON', level: 'BACKWARD', previous: [wrapped], candidate: obj({ event_id: { type: 'integer' } }) });
+    expect(toInt.reasons.map((x) => [x.rule, x.message])).toEqual([['TYPE_CHANGED', 'property "event_id": type changed from "string" to "integer", so the new schema rejects string values the previous schema accepts']]);
+  });
+
+  it('keeps the registry\'s TYPE_CHANGED for a wrapper that accepts the same values, and says so', () => {
+    const inline = obj({ id: { type: 'string', maxLength: 36 } });
+    const wrapper = obj({ id: { allOf: [{ type: 'string' }, { maxLength: 36 }] } });
+    const r = checkCompatibility({ format: 'JSON', level: 'BACKWARD', previous: [inline], candidate: wrapper });
+    expect(r.compatible).toBe(false);
+    expect(r.reasons).toHaveLength(1);
+    expect(r.reasons[0]!.rule).toBe('TYPE_CHANGED');
+    expect(r.reasons[0]!.message).toBe(
+      'property "id": written as string in the previous schema and as allOf [string, string] in the new schema; the new schema accepts every value the previous schema accepts, but the registry\'s rules (Confluent\'s and Apicurio\'s) compare an allOf / anyOf / oneOf with a plain schema as a type change',
+    );
+    expect(r.reasons[0]!.hint).toContain('keep or drop the wrapper in both');
+  });
+
   it('resolves $refs into other documents by the URI as written, or through $id', () => {
     const common = (type: string) => ({ $id: 'https://example.com/schemas/common.json', $defs: { Id: { type } } });
     const event = { $id: 'https://example.com/schemas/orders/event.json', type: 'object', properties: { id: { $ref: '../common.json#/$defs/Id' } } };
