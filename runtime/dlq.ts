@@ -64,17 +64,20 @@ export interface ReplayOptions {
  * Re-publishes dead-lettered records to their original topic and partition with their key,
  * value and original headers (dead-letter headers removed, `kafkagen-replayed-from` added).
  * Reads up to the end of the dead-letter topic as it was when called; skipped records count
- * as done too, so a later replay does not offer them again (use `all` for that).
+ * as done too, so a later replay does not offer them again (use `all` for that). A dead-letter
+ * topic that does not exist yet (nothing was dead-lettered) replays nothing: `{ replayed: 0, skipped: 0 }`.
  */
 export async function replayDeadLetters(client: KafkaClient, options: ReplayOptions): Promise<{ replayed: number; skipped: number }> {
   const topic = client.topicName(options.deadLetterTopic);
   const groupId = options.all ? `kafkagen-replay-${topic}-${Date.now()}` : (options.groupId ?? `kafkagen-replay-${topic}`);
   const admin = await client.admin();
+  const result = { replayed: 0, skipped: 0 };
+  // Nothing was ever dead-lettered: asking for its offsets would retry UNKNOWN_TOPIC_OR_PARTITION for seconds, then throw.
+  if (!(await admin.topicExists(topic))) return result;
   const ends = new Map((await admin.endOffsets(topic)).map((e) => [e.partition, BigInt(e.offset)]));
   // A partition the group never committed reads -1: start at 0.
   const done = options.all ? new Map<number, bigint>() : new Map((await admin.committedOffsets(groupId, topic)).map((c) => [c.partition, BigInt(c.offset) > 0n ? BigInt(c.offset) : 0n]));
   const pending = new Set([...ends].filter(([p, end]) => end > (done.get(p) ?? 0n)).map(([p]) => p));
-  const result = { replayed: 0, skipped: 0 };
   if (pending.size === 0) return result;
   const consumer = await client.transport.consumer({ groupId, maxWaitTimeMs: 500 });
   const producer = await client.sharedProducer();

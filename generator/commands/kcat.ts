@@ -10,6 +10,7 @@ import { isKafkagenRuntimeError } from '../../runtime/errors.js';
 import { DLQ_HEADERS } from '../../runtime/headers.js';
 import { fromJson, toJson } from '../../runtime/json-values.js';
 import { silentLogger } from '../../runtime/logger.js';
+import { TopicSerde } from '../../runtime/serde/index.js';
 import { resolveContext } from '../context.js';
 import { runtimeDescriptor } from '../descriptors.js';
 import { closest, KafkagenError } from '../errors.js';
@@ -45,6 +46,11 @@ export async function produceCommand(opts: { topic: string; file: string; key?: 
   const events = raw.map((e) => (d.format === 'AVRO' ? fromJson((d.union?.codec ?? eventCodec(d, e))!, e) : e));
   const c = client(opts.registry, opts.brokers);
   try {
+    // Every event is valid before anything happens on the cluster: an invalid file creates no topic.
+    const serde = new TopicSerde(d, c.registry);
+    for (const event of events) await serde.encode(event);
+    // The catalog's partitions apply when kafkagen creates the topic: broker auto-creation would make one partition.
+    await ensureTopics(c, d, io);
     const producer = c.producerFor(d);
     for (const [i, event] of events.entries()) {
       const r = await producer.send(event, {
@@ -53,7 +59,8 @@ export async function produceCommand(opts: { topic: string; file: string; key?: 
         ...(opts.correlationId !== undefined ? { correlationId: opts.correlationId } : {}),
         ...(opts.causationId !== undefined ? { causationId: opts.causationId } : {}),
       });
-      io.out(JSON.stringify({ topic: r.topic, partition: r.partition, offset: r.offset, eventType: r.eventType, schemaId: r.schemaId, index: i }));
+      // The catalog name, as consume and ctx.topic print it (without KAFKA_TOPIC_PREFIX).
+      io.out(JSON.stringify({ topic: d.topic, partition: r.partition, offset: r.offset, eventType: r.eventType, schemaId: r.schemaId, index: i }));
     }
     return 0;
   } catch (e) {
@@ -64,6 +71,23 @@ export async function produceCommand(opts: { topic: string; file: string; key?: 
     throw e;
   } finally {
     await c.close();
+  }
+}
+
+/**
+ * Creates the topic and its dead-letter topic when missing, with the catalog's partitions. A
+ * principal without the right to create topics still gets to send (to a topic that exists, or
+ * one the broker auto-creates): the failure is a warning, not the end.
+ */
+async function ensureTopics(c: KafkaClient, d: TopicDescriptor, io: KcatIo): Promise<void> {
+  const names = [d.topic, d.deadLetterTopic].map((t) => c.topicName(t));
+  try {
+    const admin = await c.admin();
+    if ((await Promise.all(names.map((t) => admin.topicExists(t)))).every(Boolean)) return;
+    await c.ensureTopics([d]);
+  } catch (e) {
+    if (isKafkagenRuntimeError(e) && (e.code === 'BROKER_UNREACHABLE' || e.code === 'BROKER_AUTH_FAILED')) throw e;
+    io.err(`kafkagen: warning: could not create ${names.join(' and ')} (${(e as Error)?.message ?? String(e)}); sending anyway`);
   }
 }
 
@@ -130,6 +154,11 @@ export async function replayCommand(opts: { topic: string; all?: boolean; stage?
   const d = descriptorFor(opts.config, opts.topic, io.cwd);
   const c = client(opts.registry, opts.brokers);
   try {
+    const dlq = c.topicName(d.deadLetterTopic);
+    if (!(await (await c.admin()).topicExists(dlq))) {
+      io.out(`kafkagen: 0 replayed, 0 skipped (${dlq} does not exist yet: nothing was dead-lettered)`);
+      return 0;
+    }
     const r = await replayDeadLetters(c, {
       deadLetterTopic: d.deadLetterTopic,
       all: opts.all,

@@ -28,6 +28,24 @@ export function connectionError(e: unknown, config: ClientConfig, what: string):
   return e;
 }
 
+/**
+ * The logger level for a kafkajs log entry: kafkajs's own level, except for two known-benign
+ * messages the runtime causes on purpose, demoted to debug (the README promises a quiet default
+ * logger: warnings and errors a user should act on). Every other warning and error passes as is.
+ * - "Limiting retries for the idempotent producer may invalidate EoS guarantees": kafkajs warns
+ *   whenever an idempotent producer has a retry setting below MAX_SAFE_INTEGER; the runtime
+ *   limits them on purpose and retries sends itself (send-queue.ts), so every start would warn.
+ * - A Metadata response with UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this
+ *   topic-partition"): the first send to a topic the broker is still creating; kafkajs retries
+ *   and the send succeeds. If it never does, the send itself fails with the error, which the
+ *   runtime reports: the log line adds nothing.
+ */
+export function kafkajsLogLevel(level: number, message: unknown, fields: Record<string, unknown> = {}): 'error' | 'warn' | 'debug' {
+  if (level === logLevel.WARN && message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees') return 'debug';
+  if (level === logLevel.ERROR && typeof message === 'string' && message.startsWith('Response Metadata(') && fields.error === 'This server does not host this topic-partition') return 'debug';
+  return level <= logLevel.ERROR ? 'error' : level <= logLevel.WARN ? 'warn' : 'debug';
+}
+
 const CHOSEN = Symbol('partition');
 type Chosen = Message & { [CHOSEN]?: number };
 
@@ -44,7 +62,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
     requestTimeout: config.requestTimeoutMs,
     retry: config.retries === undefined ? undefined : { retries: config.retries },
     logLevel: logLevel.WARN,
-    logCreator: () => ({ level, log: { message, ...fields } }) => logger[level <= logLevel.ERROR ? 'error' : level <= logLevel.WARN ? 'warn' : 'debug'](`kafkajs: ${message}`, fields),
+    logCreator: () => ({ level, log: { message, ...fields } }) => logger[kafkajsLogLevel(level, message, fields)](`kafkajs: ${message}`, fields),
   });
   const connect = async <T extends { connect(): Promise<void> }>(client: T, what: string): Promise<T> => {
     try {
@@ -150,6 +168,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
         async createTopics(topics) {
           await admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions ?? -1 })), waitForLeaders: true });
         },
+        topicExists: async (topic) => (await admin.listTopics()).includes(topic),
         endOffsets: async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
         committedOffsets: async (groupId, topic) => ((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })),
         disconnect: () => admin.disconnect(),

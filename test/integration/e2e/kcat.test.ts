@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InspectionCreatedCodec } from '../../../generated/chipquality/inspection.js';
 import { randomUUID } from 'node:crypto';
 import { customerSessionsTopic } from '../../../generated/index.js';
-import { KafkaClient, applyRegistration, silentLogger, type RegistrationManifestData } from '../../../runtime/index.js';
+import { KafkaClient, applyRegistration, replayDeadLetters, silentLogger, type RegistrationManifestData } from '../../../runtime/index.js';
 import { toJson } from '../../../runtime/json-values.js';
 import { examples } from '../../fixtures/events/ownlens.js';
 import { createTopic, kafka, kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
@@ -36,12 +36,13 @@ describe('kafkagen produce / consume', () => {
     const sent = kafkagen(['produce', '--topic', 'chipquality.inspection.events', '--file', file, '--header', 'tenant=acme', '--header', 'note=a=b', '--correlation-id', 'corr-7'], env);
     expect(sent.stderr).toBe('');
     expect(sent.status).toBe(0);
-    expect(JSON.parse(sent.stdout)).toMatchObject({ topic: `${prefix}chipquality.inspection.events`, eventType: 'InspectionCreated', offset: '0' });
+    // The catalog name, as consume prints it (KAFKA_TOPIC_PREFIX is not part of it).
+    expect(JSON.parse(sent.stdout)).toMatchObject({ topic: 'chipquality.inspection.events', eventType: 'InspectionCreated', offset: '0' });
 
     const read = kafkagen(['consume', '--topic', 'chipquality.inspection.events', '--from-beginning', '--max', '1', '--timeout', '60000'], env);
     expect(read.status, read.stderr).toBe(0);
     const line = JSON.parse(read.stdout.trim());
-    expect(line).toMatchObject({ eventType: 'InspectionCreated', offset: '0' });
+    expect(line).toMatchObject({ topic: 'chipquality.inspection.events', eventType: 'InspectionCreated', offset: '0' });
     expect(line.value).toEqual(event);
     expect(line.headers).toMatchObject({ tenant: 'acme', note: 'a=b', 'correlation-id': 'corr-7', 'kafkagen-event-type': 'InspectionCreated' });
     expect(Math.abs(Date.parse(line.timestamp) - Date.now())).toBeLessThan(300_000);
@@ -98,14 +99,64 @@ describe('kafkagen produce / consume', () => {
     }
   }, 90_000);
 
-  it('refuses an invalid event with exit 2 and its paths, sending nothing', () => {
-    const bad = { ...(examples['ownlens/customer/session.schema.json'] as object), session_id: 'not-a-uuid' };
+  it('creates a missing topic and its dead-letter topic with the catalog\'s partitions', async () => {
+    const pfx = `${prefix}p.`;
+    const file = path.join(repo, '.cache', `${pfx}session.json`);
+    writeFileSync(file, JSON.stringify({ ...(examples['ownlens/customer/session.schema.json'] as object), session_id: randomUUID() }));
+    const sent = kafkagen(['produce', '--topic', 'customer-sessions', '--file', file], { KAFKA_TOPIC_PREFIX: pfx });
+    expect(sent.stderr).toBe('');
+    expect(sent.status).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ topic: 'customer-sessions', offset: '0' });
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [`${pfx}customer-sessions`, `${pfx}customer-sessions.dlq`] });
+      expect(Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]))).toEqual({ [`${pfx}customer-sessions`]: 6, [`${pfx}customer-sessions.dlq`]: 6 }); // kafkagen.yaml: partitions: 6
+    } finally {
+      await admin.disconnect();
+    }
+  }, 60_000);
+
+  it('replays nothing, quickly and with exit 0, when the dead-letter topic does not exist yet', async () => {
+    const pfx = `${prefix}none.`;
+    const c = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, topicPrefix: pfx, logger: silentLogger });
+    try {
+      const t0 = Date.now();
+      expect(await replayDeadLetters(c, { deadLetterTopic: customerSessionsTopic.deadLetterTopic })).toEqual({ replayed: 0, skipped: 0 });
+      expect(Date.now() - t0).toBeLessThan(3_000);
+    } finally {
+      await c.close();
+    }
+    const r = kafkagen(['replay', '--topic', 'customer-sessions'], { KAFKA_TOPIC_PREFIX: pfx });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(`kafkagen: 0 replayed, 0 skipped (${pfx}customer-sessions.dlq does not exist yet: nothing was dead-lettered)`);
+    // Replay only reads: it does not create the topic it found missing.
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      expect((await admin.listTopics()).filter((t) => t.startsWith(pfx))).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 60_000);
+
+  it('refuses an invalid event with exit 2 and its paths, sending nothing and creating no topic', async () => {
+    const good = examples['ownlens/customer/session.schema.json'] as object;
+    const bad = { ...good, session_id: 'not-a-uuid' };
     const file = path.join(repo, '.cache', `${prefix}bad.json`);
-    writeFileSync(file, JSON.stringify(bad));
-    const r = kafkagen(['produce', '--topic', 'customer-sessions', '--file', file], env);
+    writeFileSync(file, JSON.stringify([{ ...good, session_id: randomUUID() }, bad]));
+    const r = kafkagen(['produce', '--topic', 'customer-sessions', '--file', file], { KAFKA_TOPIC_PREFIX: `${prefix}bad.` });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Session for customer-sessions is invalid: \/session_id: must match format "uuid"/);
     expect(r.stdout).toBe('');
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      expect((await admin.listTopics()).filter((t) => t.startsWith(`${prefix}bad.`))).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('refuses a header that is not NAME=VALUE with exit 2', () => {
