@@ -13,7 +13,8 @@ export type CompatErrorCode =
   | 'GIT_FAILED' // git itself failed (not installed, corrupt repository)
   | 'BASELINE_NOT_FOUND' // --against DIR that does not exist
   | 'REGISTRY_UNREACHABLE' // the registry did not answer
-  | 'REGISTRY_ERROR'; // the registry answered with an error
+  | 'REGISTRY_ERROR' // the registry answered with an error
+  | 'REGISTRY_UNSUPPORTED'; // the registry cannot run this check (Apicurio and schemas with references)
 
 export class CompatError extends Error {
   readonly code: CompatErrorCode;

@@ -45,7 +45,7 @@ export { formatReport, formatText, formatJson, annotations, OUTPUT_FORMATS, type
 export { findLine } from './locate.js';
 export { renderPath, parsePath, pointerToPath, type Segment, type SchemaPath } from './paths.js';
 export { loadBaseline, readAtRef, historyAtRef, readFromDir, resolveRef, gitRoot, parseSchemaText, type SchemaVersion, type GitOptions } from './baseline.js';
-export { askRegistry, parseRegistryMessages, type RegistryReference, type RegistryVerdict, type RegistryClientOptions } from './registry.js';
+export { apicurioReferenceFailure, askRegistry, parseRegistryMessages, type RegistryReference, type RegistryVerdict, type RegistryClientOptions } from './registry.js';
 export {
   runCheck,
   runRegistryCheck,

@@ -9,6 +9,8 @@
 // all-versions endpoint (the same check a registration makes) covers the older versions.
 // The registry applies the subject's level as configured in the registry.
 // A subject the registry does not know (404) is new: compatible.
+// Apicurio Registry (3.0.x) cannot check a schema with references through this API; its answers
+// for those become one REGISTRY_UNSUPPORTED error per subject (see apicurioReferenceFailure).
 import { isKafkagenRuntimeError } from '../../runtime/errors.js';
 import { RegistryHttpError, registryHttp } from '../../runtime/registry.js';
 import { CompatError } from './errors.js';
@@ -66,6 +68,13 @@ export async function askRegistry(url: string, req: RegistryCheckRequest, opts: 
   } catch (e) {
     if (e instanceof RegistryHttpError) {
       if (e.status === 404) return { compatible: true, reasons: [], newSubject: true };
+      if (req.registryReferences?.length && apicurioReferenceFailure(req.format, e.status, e.registryMessage ?? e.message)) {
+        throw new CompatError(
+          'REGISTRY_UNSUPPORTED',
+          `Apicurio Registry cannot check schemas with references through its Confluent-compatible API (this schema has ${req.registryReferences.length} reference${req.registryReferences.length === 1 ? '' : 's'}; the registry answered ${e.status}: ${e.registryMessage ?? e.message})`,
+          { hint: 'check this subject with kafkagen check --against REF (a git ref or a folder of the previous schemas), which resolves references itself' },
+        );
+      }
       throw new CompatError('REGISTRY_ERROR', `the registry answered ${e.status} for ${req.subject}: ${e.registryMessage ?? e.message}`, {
         retriable: e.retriable,
         hint: e.status === 401 || e.status === 403 ? 'set SCHEMA_REGISTRY_AUTH=user:password or SCHEMA_REGISTRY_TOKEN' : e.status === 422 ? 'the registry cannot parse the schema; kafkagen check --against shows where' : undefined,
@@ -96,6 +105,23 @@ export async function askRegistry(url: string, req: RegistryCheckRequest, opts: 
     });
   }
   return { compatible: answer.is_compatible, reasons, newSubject: false };
+}
+
+/**
+ * Whether a registry error is Apicurio Registry failing on a schema with references, which it
+ * does for every such schema on its Confluent-compatible compatibility endpoint (3.0.9; posting
+ * the registered schema with its own references fails the same way):
+ * - Avro: 422 (42201) "Could not execute compatibility rule on invalid Avro schema" (it parses
+ *   the schema without the referenced named types);
+ * - JSON Schema: 500 "java.net.UnknownHostException: <host of $id>" (it fetches `$ref`s, resolved
+ *   against `$id`, over the network instead of using the references) or "#: could not determine
+ *   version" (its loader failing on the referenced document).
+ * Only asked for requests that carry references; any other error stays what it is.
+ */
+export function apicurioReferenceFailure(format: SchemaFormat, status: number, message: string): boolean {
+  if (format === 'AVRO') return status === 422 && /Could not execute compatibility rule on invalid Avro schema/i.test(message);
+  if (format === 'JSON') return status === 500 && /java\.net\.UnknownHostException|could not determine version/i.test(message);
+  return false;
 }
 
 /**

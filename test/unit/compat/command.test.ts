@@ -141,6 +141,43 @@ describe('runRegistryCheck', () => {
     expect(await runRegistryCheck([subject], url, { fetch: invalid.fetch, write: (l) => lines.push(l) })).toBe(2);
     expect(lines[1]).toBe('  the registry answered 422 for orders-value: Invalid schema');
   });
+
+  it("turns Apicurio's failures on schemas with references into one clear error per subject, and leaves other errors alone", async () => {
+    const refs = [{ name: 'shop.Line', subject: 'shop.Line', version: 1 }];
+    const json = { subject: 'events-value', format: 'JSON' as const, level: 'FULL_TRANSITIVE', file: 'event.schema.json', candidate: { $id: 'https://kafkagen.dev/e.json', type: 'object' } };
+    const answers: Record<string, { status: number; body: unknown }> = {
+      'orders-value': { status: 422, body: { error_code: 42201, message: 'Could not execute compatibility rule on invalid Avro schema' } },
+      'events-value': { status: 500, body: { error_code: 50001, message: 'java.net.UnknownHostException: kafkagen.dev' } },
+      'audit-value': { status: 500, body: { error_code: 50001, message: '#: could not determine version' } },
+    };
+    const { fetch, calls } = fakeFetch((c) => answers[decodeURIComponent(/subjects\/([^/]+)\//.exec(c.url)![1]!)]!);
+    const lines: string[] = [];
+    const subjects = [{ ...subject, registryReferences: refs }, { ...json, registryReferences: refs }, { ...json, subject: 'audit-value', registryReferences: [...refs, { ...refs[0]!, subject: 'x' }] }];
+    expect(await runRegistryCheck(subjects, url, { fetch, write: (l) => lines.push(l) })).toBe(2);
+    const fix = '    fix: check this subject with kafkagen check --against REF (a git ref or a folder of the previous schemas), which resolves references itself';
+    expect(lines).toEqual([
+      'ERROR  orders-value',
+      "  Apicurio Registry cannot check schemas with references through its Confluent-compatible API (this schema has 1 reference; the registry answered 422: Could not execute compatibility rule on invalid Avro schema)",
+      fix,
+      'ERROR  events-value',
+      '  Apicurio Registry cannot check schemas with references through its Confluent-compatible API (this schema has 1 reference; the registry answered 500: java.net.UnknownHostException: kafkagen.dev)',
+      fix,
+      'ERROR  audit-value',
+      '  Apicurio Registry cannot check schemas with references through its Confluent-compatible API (this schema has 2 references; the registry answered 500: #: could not determine version)',
+      fix,
+    ]);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+
+    // the same answers without references, or other answers with them, are not this limitation
+    lines.length = 0;
+    expect(await runRegistryCheck([subject, json], url, { fetch, write: (l) => lines.push(l) })).toBe(2);
+    expect(lines.join('\n')).not.toContain('Apicurio Registry cannot check');
+    expect(lines[1]).toBe('  the registry answered 422 for orders-value: Could not execute compatibility rule on invalid Avro schema');
+    const other = fakeFetch(() => ({ status: 500, body: { error_code: 50001, message: 'java.lang.NullPointerException' } }));
+    lines.length = 0;
+    expect(await runRegistryCheck([{ ...json, registryReferences: refs }], url, { fetch: other.fetch, write: (l) => lines.push(l) })).toBe(2);
+    expect(lines[1]).toBe('  the registry answered 500 for events-value: java.lang.NullPointerException');
+  });
 });
 
 describe('parseRegistryMessages', () => {
