@@ -179,6 +179,16 @@ export class ChipqualityInspectionEventsConsumer {
     return this;
   }
 
+  /** Back-pressure: stops fetching this topic (or some of its partitions); records in hand finish. */
+  pause(partitions?: number[]): void {
+    this.group.pause(chipqualityInspectionEventsTopic.topic, partitions);
+  }
+
+  /** Fetches this topic again, every partition, from where it stopped. */
+  resume(): void {
+    this.group.resume(chipqualityInspectionEventsTopic.topic);
+  }
+
   health(): Promise<runtime.ConsumerHealth> {
     return this.group.health();
   }

@@ -191,6 +191,16 @@ export class ChipqualityQualityEventsConsumer {
     return this;
   }
 
+  /** Back-pressure: stops fetching this topic (or some of its partitions); records in hand finish. */
+  pause(partitions?: number[]): void {
+    this.group.pause(chipqualityQualityEventsTopic.topic, partitions);
+  }
+
+  /** Fetches this topic again, every partition, from where it stopped. */
+  resume(): void {
+    this.group.resume(chipqualityQualityEventsTopic.topic);
+  }
+
   health(): Promise<runtime.ConsumerHealth> {
     return this.group.health();
   }

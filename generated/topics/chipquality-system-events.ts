@@ -173,6 +173,16 @@ export class ChipqualitySystemEventsConsumer {
     return this;
   }
 
+  /** Back-pressure: stops fetching this topic (or some of its partitions); records in hand finish. */
+  pause(partitions?: number[]): void {
+    this.group.pause(chipqualitySystemEventsTopic.topic, partitions);
+  }
+
+  /** Fetches this topic again, every partition, from where it stopped. */
+  resume(): void {
+    this.group.resume(chipqualitySystemEventsTopic.topic);
+  }
+
   health(): Promise<runtime.ConsumerHealth> {
     return this.group.health();
   }

@@ -117,6 +117,16 @@ export class EditorialContentEventsConsumer {
     return this;
   }
 
+  /** Back-pressure: stops fetching this topic (or some of its partitions); records in hand finish. */
+  pause(partitions?: number[]): void {
+    this.group.pause(editorialContentEventsTopic.topic, partitions);
+  }
+
+  /** Fetches this topic again, every partition, from where it stopped. */
+  resume(): void {
+    this.group.resume(editorialContentEventsTopic.topic);
+  }
+
   health(): Promise<runtime.ConsumerHealth> {
     return this.group.health();
   }

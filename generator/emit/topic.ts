@@ -137,6 +137,16 @@ export class {{base}}Consumer {
     return this;
   }
 
+  /** Back-pressure: stops fetching this topic (or some of its partitions); records in hand finish. */
+  pause(partitions?: number[]): void {
+    this.group.pause({{descriptor}}.topic, partitions);
+  }
+
+  /** Fetches this topic again, every partition, from where it stopped. */
+  resume(): void {
+    this.group.resume({{descriptor}}.topic);
+  }
+
   health(): Promise<runtime.ConsumerHealth> {
     return this.group.health();
   }

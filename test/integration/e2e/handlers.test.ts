@@ -148,4 +148,28 @@ describe('generated consumer with handlers per event type', () => {
     expect(got[0]!.key).toBe(`${metric.table_name}:${metric.metric_date}`);
     expect(got[0]!.offset).toBe(sent.offset);
   }, 60_000);
+
+  it('pauses and resumes its topic: nothing is handled while paused, then the record is', async () => {
+    const marker = `pause-${Date.now()}`;
+    const handled: EventContext[] = [];
+    const consumer = new QualityMetricsConsumer(client, async (_event, ctx) => {
+      if (ctx.headers.marker === marker) handled.push(ctx);
+    }, { groupId: `${prefix}paused`, fromBeginning: true });
+    try {
+      await consumer.start();
+      consumer.pause();
+      expect((await consumer.health()).paused).toBe(true);
+      const sent = await new QualityMetricsProducer(client).send({ ...(examples['ownlens/data-quality/quality-metric.schema.json'] as QualityMetric) }, { headers: { marker } });
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(handled).toHaveLength(0);
+      consumer.resume();
+      const deadline = Date.now() + 30_000;
+      while (handled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(handled).toHaveLength(1);
+      expect(handled[0]!.offset).toBe(sent.offset);
+      expect((await consumer.health()).paused).toBe(false);
+    } finally {
+      await consumer.stop();
+    }
+  }, 60_000);
 });
