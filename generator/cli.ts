@@ -1,6 +1,6 @@
 // The `kafkagen` command. Exit codes: 0 ok, 1 check failed (stale output, breaking change,
 // refused registration), 2 bad input (a schema, the catalog or the command line).
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveContext } from './context.js';
@@ -214,7 +214,8 @@ async function generateCommand(args: string[], io: Io): Promise<number> {
     const r = generate(ctx, { check: Boolean(values.check) });
     const outRel = path.relative(io.cwd, ctx.outDir) || '.';
     if (r.check) {
-      const stale = [...r.written.map((f) => `  ${outRel}/${f} (out of date)`), ...r.removed.map((f) => `  ${outRel}/${f} (no longer generated)`)];
+      const state = (f: string) => (existsSync(path.join(ctx.outDir, f)) ? 'out of date' : 'missing');
+      const stale = [...r.written.map((f) => `  ${outRel}/${f} (${state(f)})`), ...r.removed.map((f) => `  ${outRel}/${f} (no longer generated)`)];
       if (stale.length > 0) {
         io.err(`kafkagen: ${stale.length} generated file(s) are stale; run kafkagen generate and commit the result:\n${stale.join('\n')}`);
         return EXIT_FAILED;
