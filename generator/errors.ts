@@ -52,10 +52,22 @@ export class KafkagenErrors extends KafkagenError {
   }
 }
 
-/** Throws what `collect` gathered: nothing, the one error, or all of them together. */
+/** Runs `step`; a KafkagenError it throws is returned (as a list of one) instead, for throwCollected. */
+export function problemOf(step: () => void): KafkagenError[] {
+  try {
+    step();
+    return [];
+  } catch (e) {
+    if (isKafkagenError(e)) return [e];
+    throw e;
+  }
+}
+
+/** Throws what was gathered: nothing, the one error, or all of them together. */
 export function throwCollected(errors: KafkagenError[]): void {
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new KafkagenErrors(errors);
+  const flat = errors.flatMap((e) => (e instanceof KafkagenErrors ? e.problems : [e]));
+  if (flat.length === 1) throw flat[0];
+  if (flat.length > 1) throw new KafkagenErrors(flat);
 }
 
 /** Type guard that does not rely on `instanceof` (several copies of kafkagen may be loaded). */

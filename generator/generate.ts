@@ -1,7 +1,7 @@
 // load -> model -> emit. Everything is rendered in memory first, so bad input stops the run
 // before a single file is written.
 import { performance } from 'node:perf_hooks';
-import { KafkagenError } from './errors.js';
+import { KafkagenError, problemOf, throwCollected } from './errors.js';
 import type { GeneratorContext } from './context.js';
 import type { Model, NamedType, SchemaModule } from './model.js';
 import { loadAvroSchemas } from './load/avro.js';
@@ -19,8 +19,13 @@ import { applyOutput, type WriteSummary } from './write.js';
 
 export function buildModel(ctx: GeneratorContext): Model {
   const files = findSchemaFiles(ctx.schemasDir, ctx.cwd);
-  const avro = loadAvroSchemas(files.filter((f) => f.format === 'avro'), { long: ctx.long });
-  const json = loadJsonSchemas(files.filter((f) => f.format === 'json'));
+  // Avro and JSON Schema files are loaded independently: report both sides' problems at once.
+  let avro: ReturnType<typeof loadAvroSchemas> = { modules: [], types: [] };
+  let json: ReturnType<typeof loadJsonSchemas> = { modules: [], types: [] };
+  throwCollected([
+    ...problemOf(() => (avro = loadAvroSchemas(files.filter((f) => f.format === 'avro'), { long: ctx.long }))),
+    ...problemOf(() => (json = loadJsonSchemas(files.filter((f) => f.format === 'json')))),
+  ]);
   const modules: SchemaModule[] = [...avro.modules, ...json.modules].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const seen = new Map<string, SchemaModule>();
   for (const m of modules) {

@@ -94,3 +94,34 @@ describe('the kafkagen binary', () => {
     expect(bad.stderr).toContain('catalog missing.yaml does not exist');
   });
 });
+
+describe('kafkagen generate with several broken schema files', () => {
+  it('reports every broken file at once (Avro and JSON Schema), exit 2, nothing written', async () => {
+    const dir = schemaDir({
+      'schemas/order.avsc': order,
+      'schemas/broken.avsc': '{ "type": "record", ',
+      'schemas/typo.avsc': { type: 'record', name: 'com.shop.Refund', fields: [{ name: 'order', type: 'com.shop.Ordr' }] },
+      'schemas/event.schema.json': { type: 'object', properties: { a: { $ref: '#/$defs/Missing' } } },
+      'schemas/bad.schema.json': '[1, 2',
+    });
+    const r = await run(['generate', '--schemas', 'schemas', '--out', 'out'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^kafkagen: 2 problems:\n/);
+    expect(r.err).toContain('schemas/broken.avsc:1: not valid JSON');
+    expect(r.err).toContain('schemas/bad.schema.json:1: not valid JSON');
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+
+    // With the syntax fixed, each file's first resolution problem shows, all at once.
+    writeFileSync(path.join(dir, 'schemas/broken.avsc'), JSON.stringify({ type: 'record', name: 'com.shop.Note', fields: [{ name: 'by', type: 'com.shop.Custmer' }] }));
+    writeFileSync(path.join(dir, 'schemas/bad.schema.json'), JSON.stringify({ type: 'object' }));
+    const again = await run(['generate', '--schemas', 'schemas', '--out', 'out'], dir);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/^kafkagen: 3 problems:\n/);
+    expect(again.err).toMatch(/schemas\/event\.schema\.json:\d+ at \/properties\/a\/\$ref/);
+    expect(again.err).toContain('schemas/broken.avsc');
+    expect(again.err).toContain('unknown type name "com.shop.Custmer"');
+    expect(again.err).toContain('schemas/typo.avsc');
+    expect(again.err).toContain('unknown type name "com.shop.Ordr"');
+    expect(again.err).toContain('did you mean "com.shop.Order"?');
+  });
+});
