@@ -12,6 +12,7 @@
 // `["null", T]`, which needs none; the converters below move between that form and the
 // tagged form, compiled once per type. A type without such unions pays nothing.
 import avro from 'avsc';
+import { validationError } from './errors.js';
 import { type Any, logicalTypes, type Tap } from './logical.js';
 import type { ValidationIssue, ValidationResult } from './validation.js';
 import { toPointer } from './validation.js';
@@ -300,7 +301,7 @@ class Codec<T, TInput> implements AvroCodec<T, TInput> {
     } catch (e) {
       const result = this.validate(value);
       if (result.ok) throw e;
-      throw new TypeError(`value does not match Avro schema ${this.type.name ?? this.type.typeName}: ${result.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`);
+      throw validationError(`${this.type.name ?? this.type.typeName} (Avro)`, result.errors);
     }
   }
 

@@ -3,6 +3,7 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { createAvroType } from '../../../runtime/avro.js';
+import { isValidationError } from '../../../runtime/errors.js';
 import { formatDecimal, parseDecimal } from '../../../runtime/logical.js';
 
 const rec = (fields: unknown[], name = 'com.t.R') => ({ type: 'record', name, fields });
@@ -136,5 +137,20 @@ describe('field names JavaScript objects inherit', () => {
     expect(codec.validate(JSON.parse('{"__proto__": 1}')).ok).toBe(true);
     const r = codec.validate(JSON.parse('{"__proto__": "x"}'));
     expect(r).toEqual({ ok: false, errors: [{ path: '/__proto__', message: 'expected a 32-bit integer, got string "x"' }] });
+  });
+});
+
+describe('encode of an invalid value', () => {
+  it('throws VALIDATION_FAILED with every issue as a JSON Pointer, like the producer', () => {
+    const codec = createAvroType({ type: 'record', name: 'com.x.Order', fields: [{ name: 'id', type: 'string' }, { name: 'items', type: { type: 'array', items: 'int' } }] }, { long: 'bigint' });
+    let thrown: unknown;
+    try {
+      codec.encode({ id: 7, items: [1, 'two'] } as never);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isValidationError(thrown)).toBe(true);
+    expect((thrown as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(['/id', '/items/1']);
+    expect((thrown as Error).message).toMatch(/^com\.x\.Order \(Avro\) is invalid: \/id: /);
   });
 });
