@@ -27,6 +27,8 @@ export function runtimeDescriptor(topic: Topic, model: Model, bindings: TopicBin
     retry: topic.retry,
     deadLetterTopic: topic.deadLetterTopic,
     partitions: topic.partitions,
+    replicationFactor: topic.replicationFactor,
+    config: topic.config,
   };
   if (bindings.union) {
     descriptor.union = { ...bind(bindings.union), ...(topic.format === 'avro' ? { codec: createAvroType(unionSchema(topic.events.map((e) => model.types.get(e.typeId)!)), { long }) } : {}) };

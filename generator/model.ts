@@ -134,6 +134,10 @@ export interface Topic {
   retry: RetryPolicy;
   deadLetterTopic: string;
   partitions?: number;
+  /** Used when kafkagen creates the topic (and its dead-letter topic). */
+  replicationFactor?: number;
+  /** Topic configs (retention.ms, cleanup.policy, ...) used when kafkagen creates the topic. */
+  config?: Record<string, string>;
   source: SourceLocation;
 }
 

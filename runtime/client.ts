@@ -98,8 +98,8 @@ export class KafkaClient {
 
   /** Creates missing topics and their dead-letter topics. */
   async ensureTopics(descriptors: TopicDescriptor[]): Promise<void> {
-    const topics = new Map(descriptors.flatMap((d) => [d.topic, d.deadLetterTopic].map((t) => [this.topicName(t), d.partitions] as const)));
-    await (await this.admin()).createTopics([...topics].map(([topic, partitions]) => ({ topic, partitions })));
+    const topics = new Map(descriptors.flatMap((d) => [d.topic, d.deadLetterTopic].map((t) => [this.topicName(t), d] as const)));
+    await (await this.admin()).createTopics([...topics].map(([topic, d]) => ({ topic, partitions: d.partitions, replicationFactor: d.replicationFactor, config: d.config })));
   }
 
   /** A closed client stays closed: reconnecting silently would hide a use-after-close bug. */

@@ -39,6 +39,9 @@ export interface TopicDescriptor {
   retry: RetryPolicy;
   deadLetterTopic: string;
   partitions?: number;
+  replicationFactor?: number;
+  /** Topic configs for ensureTopics (the dead-letter topic gets them too). */
+  config?: Record<string, string>;
 }
 
 /** The binding a value is written with: the topic's union, or the event's own subject. */

@@ -38,6 +38,7 @@ export const auditLogsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "audit-logs.quarantine",
   partitions: 12,
+  config: { "retention.ms": "31536000000", "min.insync.replicas": "1" },
 };
 
 /** Typed producer for "audit-logs". Share one KafkaClient: every producer uses its one connection. */

@@ -216,6 +216,8 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
   fields.push(`  retry: ${JSON.stringify(topic.retry).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ').replace(/^\{/, '{ ').replace(/\}$/, ' }')}`);
   fields.push(`  deadLetterTopic: ${stringLiteral(topic.deadLetterTopic)}`);
   if (topic.partitions !== undefined) fields.push(`  partitions: ${topic.partitions}`);
+  if (topic.replicationFactor !== undefined) fields.push(`  replicationFactor: ${topic.replicationFactor}`);
+  if (topic.config !== undefined) fields.push(`  config: { ${Object.entries(topic.config).map(([k, v]) => `${stringLiteral(k)}: ${stringLiteral(v)}`).join(', ')} }`);
 
   return template({
     header: header(topic.source.file),

@@ -29,6 +29,8 @@ interface RawTopic extends RawPolicy {
   value: string | string[];
   key?: 'string' | { field: string } | { fields: string[]; separator?: string } | { schema: string };
   partitions?: number;
+  replicationFactor?: number;
+  config?: Record<string, string | number | boolean>;
 }
 
 export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType>): Topic[] {
@@ -87,6 +89,8 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
       retry: { ...RETRY_DEFAULTS, ...defaults.retry, ...raw.retry },
       deadLetterTopic: fill(raw.deadLetterTopic ?? defaults.deadLetterTopic ?? DEAD_LETTER_DEFAULT),
       partitions: raw.partitions,
+      replicationFactor: raw.replicationFactor,
+      config: raw.config === undefined ? undefined : Object.fromEntries(Object.entries(raw.config).map(([k, v]) => [k, String(v)])),
       source: { file: catalog.display, pointer: at },
     };
   }

@@ -166,7 +166,10 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
       const admin = await connect(kafka.admin(), 'connecting the admin client');
       return {
         async createTopics(topics) {
-          await admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions ?? -1 })), waitForLeaders: true });
+          await admin.createTopics({
+            topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions ?? -1, replicationFactor: t.replicationFactor ?? -1, configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) })),
+            waitForLeaders: true,
+          });
         },
         topicExists: async (topic) => (await admin.listTopics()).includes(topic),
         endOffsets: async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),

@@ -79,7 +79,7 @@ export interface TransportConsumer {
 }
 
 export interface TransportAdmin {
-  createTopics(topics: Array<{ topic: string; partitions?: number }>): Promise<void>;
+  createTopics(topics: Array<{ topic: string; partitions?: number; replicationFactor?: number; config?: Record<string, string> }>): Promise<void>;
   /** Whether the cluster has this topic (one metadata request; never creates it). */
   topicExists(topic: string): Promise<boolean>;
   endOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>>;

@@ -231,3 +231,25 @@ async function readOne(topic: string): Promise<Buffer> {
   await consumer.disconnect();
   return value!;
 }
+
+describe('topic creation from the catalog', () => {
+  it("creates a topic and its dead-letter topic with the catalog's partitions, replication factor and topic configs", async () => {
+    const c = client();
+    const d = avroTopic(uniqueTopic('rt.configs'), orderSchema, { partitions: 3, replicationFactor: 1, config: { 'retention.ms': '3600000', 'cleanup.policy': 'compact' } });
+    await c.ensureTopics([d]);
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      for (const topic of [d.topic, d.deadLetterTopic]) {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        expect(meta.topics[0]!.partitions).toHaveLength(3);
+        expect(meta.topics[0]!.partitions.every((p) => p.replicas.length === 1)).toBe(true);
+        const described = await admin.describeConfigs({ resources: [{ type: 2, name: topic, configNames: ['retention.ms', 'cleanup.policy'] }], includeSynonyms: false });
+        const entries = Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+        expect(entries).toEqual({ 'retention.ms': '3600000', 'cleanup.policy': 'compact' });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});

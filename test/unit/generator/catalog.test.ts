@@ -83,6 +83,18 @@ topics:
     expect(b!.key).toEqual({ kind: 'fields', fields: ['id', 'n'], separator: ':' });
   });
 
+  it('takes the replication factor and topic configs used when kafkagen creates the topic', () => {
+    const [t] = load(`
+topics:
+  t:
+    value: com.x.Created
+    partitions: 6
+    replicationFactor: 3
+    config: { retention.ms: 86400000, cleanup.policy: compact, unclean.leader.election.enable: false }
+`);
+    expect(t).toMatchObject({ partitions: 6, replicationFactor: 3, config: { 'retention.ms': '86400000', 'cleanup.policy': 'compact', 'unclean.leader.election.enable': 'false' } });
+  });
+
   it('takes a key schema and the plain string key', () => {
     const topics = load(`
 topics:
@@ -99,6 +111,7 @@ topics:
     ['a key field that is missing from one event type', 'topics:\n  t:\n    value: [com.x.Created, com.x.Key]\n    key: { field: id }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /key field "id" is not a field of com\.x\.Key/, /every event type of the topic needs it/],
     ['a key field that is not a string', 'topics:\n  t:\n    value: com.x.Created\n    key: { field: n }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /must be a required, non-null string/, /key: \{ schema/],
     ['a composite key field that is missing', 'topics:\n  t:\n    value: com.x.Created\n    key: { fields: [id, nope] }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/fields/1', 4, /key field "nope" is not a field of com\.x\.Created/, /every event type of the topic needs it/],
+    ['a topic config name that is not one', 'topics:\n  t:\n    value: com.x.Created\n    config: { Retention: 1 }\n', 'CATALOG_INVALID', '/topics/t/config', 4, /property name must be valid/, /catalog\.schema\.json/],
     ['a topic that breaks the naming rule', "topicNaming:\n  pattern: '^domain\\.[a-z]+\\.events$'\n  description: domain.<name>.events\ntopics:\n  Orders:\n    value: com.x.Created\n", 'CATALOG_TOPIC_NAME', '/topics/Orders', 5, /does not follow the naming rule .*\(domain\.<name>\.events\)/, /rename the topic/],
     ['an unknown setting', 'topics:\n  t:\n    value: com.x.Created\n    retires: 3\n', 'CATALOG_INVALID', '/topics/t/retires', 4, /must NOT have additional properties \("retires"\)/, /catalog\.schema\.json/],
     ['a bad compatibility level', 'defaults:\n  compatibility: SIDEWAYS\ntopics: {}\n', 'CATALOG_INVALID', '/defaults/compatibility', 2, /must be equal to one of the allowed values: BACKWARD, /, /catalog\.schema\.json/],
