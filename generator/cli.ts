@@ -36,6 +36,7 @@ Commands:
   produce    validate and send events from a JSON file to a catalog topic
   consume    read a catalog topic and print decoded events as JSON lines
   replay     re-publish a topic's dead-lettered records to the topic
+  topics     create the catalog's missing topics and dead-letter topics
   help       show help for a command (kafkagen help generate)
 
 Run kafkagen <command> --help for a command's options.
@@ -97,6 +98,21 @@ Options:
   -h, --help        show this help
 
 Exit codes: 0 sent, 1 Kafka or registry failure, 2 bad input (an invalid event is not sent).`;
+
+const TOPICS_HELP = `Usage: kafkagen topics [--dry-run] [--config FILE] [--brokers LIST]
+
+Creates every catalog topic and dead-letter topic that does not exist yet, with the catalog's
+partitions, replicationFactor and config (topic configs such as retention.ms), and prints a
+table: topic, partitions, replication, status (created, exists, or would create with
+--dry-run). Existing topics are left as they are. KAFKA_TOPIC_PREFIX applies.
+
+Options:
+  --dry-run        only show what would be created
+  --config FILE    catalog (default ./kafkagen.yaml)
+  --brokers LIST   default $KAFKA_BROKERS
+  -h, --help       show this help
+
+Exit codes: 0 ok, 1 Kafka failure, 2 bad input.`;
 
 const REPLAY_HELP = `Usage: kafkagen replay --topic TOPIC [--all] [--stage STAGE] [--error-code CODE] [--key KEY]
 
@@ -180,6 +196,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await consumeCli(rest, io);
       case 'replay':
         return await replayCli(rest, io);
+      case 'topics':
+        return await topicsCli(rest, io);
       default:
         io.err(`kafkagen: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}`);
         return EXIT_BAD_INPUT;
@@ -346,6 +364,16 @@ async function consumeCli(args: string[], io: Io): Promise<number> {
   };
   const { consumeCommand } = await import('./commands/kcat.js');
   return consumeCommand({ topic: values.topic as string, fromBeginning: Boolean(values['from-beginning']), max: num(values.max, 'max'), group: values.group as string | undefined, timeoutMs: num(values.timeout, 'timeout'), config: values.config as string | undefined, registry: values.registry as string | undefined, brokers: values.brokers as string | undefined }, io);
+}
+
+async function topicsCli(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' }, brokers: { type: 'string' }, 'dry-run': { type: 'boolean' } }, TOPICS_HELP);
+  if (values.help) {
+    io.out(TOPICS_HELP);
+    return EXIT_OK;
+  }
+  const { topicsCommand } = await import('./commands/kcat.js');
+  return topicsCommand({ dryRun: Boolean(values['dry-run']), config: values.config as string | undefined, brokers: values.brokers as string | undefined }, io);
 }
 
 async function replayCli(args: string[], io: Io): Promise<number> {

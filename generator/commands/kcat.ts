@@ -179,3 +179,40 @@ export async function replayCommand(opts: { topic: string; all?: boolean; stage?
     await c.close();
   }
 }
+
+/** Creates the catalog's topics and dead-letter topics that are missing (partitions, replication, configs). */
+export async function topicsCommand(opts: { dryRun?: boolean; config?: string; registry?: string; brokers?: string }, io: KcatIo): Promise<number> {
+  const ctx = resolveContext({ config: opts.config, cwd: io.cwd });
+  if (!ctx.catalog) throw new KafkagenError('CONFIG_NOT_FOUND', 'topics needs a catalog', {}, 'create kafkagen.yaml or pass --config FILE');
+  const model = buildModel(ctx);
+  // Topics need no registry; the client's configuration still wants a URL.
+  const c = client(opts.registry ?? process.env.SCHEMA_REGISTRY_URL ?? 'http://registry.unused', opts.brokers);
+  try {
+    const admin = await c.admin();
+    const rows: string[][] = [];
+    const missing: Array<{ topic: string; partitions?: number; replicationFactor?: number; config?: Record<string, string> }> = [];
+    const seen = new Set<string>();
+    for (const t of model.topics) {
+      for (const name of [t.name, t.deadLetterTopic]) {
+        const topic = c.topicName(name);
+        if (seen.has(topic)) continue;
+        seen.add(topic);
+        const exists = await admin.topicExists(topic);
+        if (!exists) missing.push({ topic, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config });
+        rows.push([topic, String(t.partitions ?? "broker's"), String(t.replicationFactor ?? "broker's"), exists ? 'exists' : opts.dryRun ? 'would create' : 'created']);
+      }
+    }
+    if (!opts.dryRun && missing.length > 0) await admin.createTopics(missing);
+    const widths = [0, 1, 2, 3].map((i) => Math.max(...[['topic', 'partitions', 'replication', 'status'], ...rows].map((r) => r[i]!.length)));
+    for (const r of [['topic', 'partitions', 'replication', 'status'], ...rows]) io.out(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+    return 0;
+  } catch (e) {
+    if (isKafkagenRuntimeError(e)) {
+      io.err(`kafkagen: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await c.close();
+  }
+}

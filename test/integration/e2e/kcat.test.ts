@@ -159,6 +159,32 @@ describe('kafkagen produce / consume', () => {
     }
   });
 
+  it('topics creates the catalog\'s missing topics with their partitions and configs, once', async () => {
+    const tenv = { KAFKA_TOPIC_PREFIX: `${prefix}t.` };
+    const dry = kafkagen(['topics', '--dry-run'], tenv);
+    expect(dry.status, dry.stderr).toBe(0);
+    const dryRows = dry.stdout.trim().split('\n');
+    expect(dryRows[0]).toMatch(/^topic +partitions +replication +status$/);
+    expect(dryRows).toContainEqual(expect.stringMatching(/t\.customer-sessions +6 +broker's +would create$/));
+    expect(dryRows).toContainEqual(expect.stringMatching(/t\.audit-logs\.quarantine +12 +broker's +would create$/));
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      expect((await admin.listTopics()).filter((t) => t.startsWith(`${prefix}t.`))).toEqual([]);
+      const made = kafkagen(['topics'], tenv);
+      expect(made.status, made.stderr).toBe(0);
+      expect(made.stdout.trim().split('\n').slice(1).every((r) => r.endsWith('created'))).toBe(true);
+      const meta = await admin.fetchTopicMetadata({ topics: [`${prefix}t.customer-sessions`, `${prefix}t.customer-sessions.dlq`] });
+      expect(meta.topics.map((t) => t.partitions.length)).toEqual([6, 6]);
+      const described = await admin.describeConfigs({ resources: [{ type: 2, name: `${prefix}t.audit-logs`, configNames: ['retention.ms'] }], includeSynonyms: false });
+      expect(described.resources[0]!.configEntries[0]!.configValue).toBe('31536000000');
+      const again = kafkagen(['topics'], tenv);
+      expect(again.stdout.trim().split('\n').slice(1).every((r) => r.endsWith('exists'))).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 120_000);
+
   it('refuses a header that is not NAME=VALUE with exit 2', () => {
     const r = kafkagen(['produce', '--topic', 'customer-sessions', '--file', 'x.json', '--header', 'tenant'], env);
     expect(r.status).toBe(2);

@@ -77,7 +77,7 @@ describe('kafkagen generate', () => {
     expect((await run(['genrate'], repo)).code).toBe(2);
   });
 
-  it.each([['generate'], ['register'], ['check'], ['produce'], ['consume'], ['replay'], ['help', 'generate']])('%s --help exits 0 and shows usage', async (...cmd) => {
+  it.each([['generate'], ['register'], ['check'], ['produce'], ['consume'], ['replay'], ['topics'], ['help', 'generate']])('%s --help exits 0 and shows usage', async (...cmd) => {
     const r = await run([...cmd, '--help'], repo);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: kafkagen|kafkagen: typed Kafka clients/m);
