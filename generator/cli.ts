@@ -103,7 +103,8 @@ const TOPICS_HELP = `Usage: kafkagen topics [--dry-run] [--config FILE] [--broke
 
 Creates every catalog topic and dead-letter topic that does not exist yet, with the catalog's
 partitions, replicationFactor and config (topic configs such as retention.ms), and prints a
-table: topic, partitions, replication, status (created, exists, or would create with
+table: topic, partitions, replication, status (created, exists, "exists with N partitions" when
+the count differs from the catalog, or would create with
 --dry-run). Existing topics are left as they are. KAFKA_TOPIC_PREFIX applies.
 
 Options:

@@ -199,7 +199,10 @@ export async function topicsCommand(opts: { dryRun?: boolean; config?: string; r
         seen.add(topic);
         const exists = await admin.topicExists(topic);
         if (!exists) missing.push({ topic, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config });
-        rows.push([topic, String(t.partitions ?? "broker's"), String(t.replicationFactor ?? "broker's"), exists ? 'exists' : opts.dryRun ? 'would create' : 'created']);
+        // An existing topic is never changed, but a partition count that differs from the catalog is worth a look.
+        const actual = exists && t.partitions !== undefined ? (await admin.endOffsets(topic)).length : undefined;
+        const status = !exists ? (opts.dryRun ? 'would create' : 'created') : actual !== undefined && actual !== t.partitions ? `exists with ${actual} partitions` : 'exists';
+        rows.push([topic, String(t.partitions ?? "broker's"), String(t.replicationFactor ?? "broker's"), status]);
       }
     }
     if (!opts.dryRun && missing.length > 0) await admin.createTopics(missing);
