@@ -58,10 +58,8 @@ export class TopicSerde {
       if (check && !check.ok) throw validationError(`${event.name} for ${d.topic}`, check.errors);
       payload = Buffer.from(JSON.stringify(value), 'utf8');
     }
-    const binding = bindingFor(d, event);
-    const id = this.ids.get(binding);
-    if (id !== undefined) return { value: frame(id, payload), schemaId: id, eventType: event.name };
-    return (this.schemaId(binding) as Promise<number>).then((schemaId) => ({ value: frame(schemaId, payload), schemaId, eventType: event.name }));
+    const id = this.schemaId(bindingFor(d, event));
+    return typeof id === 'number' ? encoded(id, payload, event.name) : id.then((schemaId) => encoded(schemaId, payload, event.name));
   }
 
   /**
@@ -109,6 +107,10 @@ export class TopicSerde {
     this.keyReaders ??= new AvroReaders(kt, this.registry);
     return decodeAvro(kt, this.keyReaders.known.get(schemaId) ?? (await this.keyReaders.resolve(schemaId).catch(asDecodeError)), payload).value;
   }
+}
+
+function encoded(schemaId: number, payload: Buffer, eventType: string): Encoded {
+  return { value: frame(schemaId, payload), schemaId, eventType };
 }
 
 /** The event type the `kafkagen-event-type` header names, else the first whose schema the value matches. */
