@@ -108,17 +108,16 @@ export class TopicProducer<TInput> {
   private keyOf(event: TInput, o: SendOptions): string {
     if (o.key !== undefined) return o.key;
     const k = this.descriptor.key;
-    if (k.kind === 'field' || k.kind === 'fields') {
-      const names = k.kind === 'field' ? [k.field] : k.fields;
-      return names
-        .map((name) => {
-          const v = (event as Record<string, unknown>)[name];
-          if (v !== undefined && v !== null) return v instanceof Date ? v.toISOString() : String(v);
-          throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} is keyed by ${names.join(' + ')}, and this event does not set ${name}: set it, or pass { key }`);
-        })
-        .join(k.kind === 'fields' ? k.separator : '');
-    }
+    if (k.kind === 'field') return this.keyPart(event, k.field, k);
+    if (k.kind === 'fields') return k.fields.map((name) => this.keyPart(event, name, k)).join(k.separator);
     throw new KafkagenRuntimeError('KEY_MISSING', k.kind === 'string' ? `${this.topic} is keyed by the caller: pass { key } to send()` : `${this.topic} has a key schema (${k.subject}): use sendKeyed(key, event)`);
+  }
+
+  /** One key field's value as text; KEY_MISSING when the event does not set it. */
+  private keyPart(event: TInput, name: string, k: { kind: 'field'; field: string } | { kind: 'fields'; fields: string[] }): string {
+    const v = (event as Record<string, unknown>)[name];
+    if (v !== undefined && v !== null) return v instanceof Date ? v.toISOString() : String(v);
+    throw new KafkagenRuntimeError('KEY_MISSING', `${this.topic} is keyed by ${k.kind === 'field' ? k.field : k.fields.join(' + ')}, and this event does not set ${name}: set it, or pass { key }`);
   }
 }
 
