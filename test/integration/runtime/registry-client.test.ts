@@ -192,30 +192,27 @@ describe('against a local HTTP server', () => {
   it('a registry that never answers: REGISTRY_UNAVAILABLE (retriable) after timeoutMs per attempt, within a bounded time', async () => {
     const url = await serve(() => 'hang');
     const client = new RegistryClient({ url, timeoutMs: 300, retry: { attempts: 2, ...fast } });
-    const started = Date.now();
     const e = await failure(client.schemaById(1));
-    const elapsed = Date.now() - started;
+    // The server never answers: the call can only end by the client's own timeout, here on
+    // the last of the policy's attempts (a missing timeout would hang until the test's).
     expect(e.code).toBe('REGISTRY_UNAVAILABLE');
     expect(e.retriable).toBe(true);
     expect(e.message).toContain('no answer within 300 ms');
     expect(e.message).toContain('SCHEMA_REGISTRY_URL');
     expect(server!.requests).toHaveLength(2);
-    // Each attempt waited out the timeout, and no longer.
+    // The retry came only once the first attempt had waited out its timeout.
     expect(server!.requests[1]!.at - server!.requests[0]!.at).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeGreaterThanOrEqual(2 * 290);
-    expect(elapsed).toBeLessThan(3_000);
   });
 
-  // Fails today (a bug in runtime/registry.ts): the timeout also aborts the body read,
-  // res.text(), which is outside the try, so a raw DOMException TimeoutError escapes, unretried.
-  it('a registry that sends headers but never the body: REGISTRY_UNAVAILABLE (retriable) within a bounded time', async () => {
+  // The timeout covers the body read too (res.text() inside the try in runtime/registry.ts):
+  // a stalled body is a retriable REGISTRY_UNAVAILABLE, never a raw TimeoutError.
+  it('a registry that sends headers but never the body: REGISTRY_UNAVAILABLE (retriable) after timeoutMs per attempt', async () => {
     const url = await serve(() => 'headers-then-hang');
     const client = new RegistryClient({ url, timeoutMs: 300, retry: { attempts: 2, ...fast } });
-    const started = Date.now();
     const e = await failure(client.schemaById(1));
-    expect(Date.now() - started).toBeLessThan(3_000);
     expect(e.code).toBe('REGISTRY_UNAVAILABLE');
     expect(e.retriable).toBe(true);
+    expect(e.message).toContain('no answer within 300 ms');
     expect(server!.requests).toHaveLength(2);
   });
 
