@@ -21,6 +21,7 @@ import {
 } from '../../../generated/index.js';
 import { KafkaClient, applyRegistration, causedBy, silentLogger, type EventContext, type RegistrationManifestData } from '../../../runtime/index.js';
 import { examples } from '../../fixtures/events/ownlens.js';
+import { waitFor } from '../../support/runtime.js';
 import { kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -65,8 +66,7 @@ describe('generated consumer with handlers per event type', () => {
       { groupId: `${prefix}handlers`, fromBeginning: true },
     );
     await consumer.start();
-    const deadline = Date.now() + 30_000;
-    while ((await consumer.health()).processed < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => (await consumer.health()).processed >= 3, 'three records processed');
     await consumer.stop();
 
     expect(seen.map((s) => [s.kind, s.event.$type])).toEqual([
@@ -126,8 +126,7 @@ describe('generated consumer with handlers per event type', () => {
         },
       }, { groupId: `${tp}.g`, fromBeginning: true });
       await consumer.start();
-      const deadline = Date.now() + 30_000;
-      while (followUps.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => followUps.length > 0, 'the follow-up event');
       await consumer.stop();
       expect(followUps).toHaveLength(1);
       expect(followUps[0]!.correlationId).toBe('order-42');
@@ -163,8 +162,7 @@ describe('generated consumer with handlers per event type', () => {
       await new Promise((r) => setTimeout(r, 1_500));
       expect(handled).toHaveLength(0);
       consumer.resume();
-      const deadline = Date.now() + 30_000;
-      while (handled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => handled.length > 0, 'the record sent while paused');
       expect(handled).toHaveLength(1);
       expect(handled[0]!.offset).toBe(sent.offset);
       expect((await consumer.health()).paused).toBe(false);
