@@ -65,15 +65,15 @@ export interface ReplayOptions {
  * value and original headers (dead-letter headers removed, `kafkagen-replayed-from` added).
  * Reads up to the end of the dead-letter topic as it was when called; skipped records count
  * as done too, so a later replay does not offer them again (use `all` for that). A dead-letter
- * topic that does not exist yet (nothing was dead-lettered) replays nothing: `{ replayed: 0, skipped: 0 }`.
+ * topic that does not exist yet (nothing was dead-lettered) replays nothing and says so: `missing: true`.
  */
-export async function replayDeadLetters(client: KafkaClient, options: ReplayOptions): Promise<{ replayed: number; skipped: number }> {
+export async function replayDeadLetters(client: KafkaClient, options: ReplayOptions): Promise<{ replayed: number; skipped: number; missing?: true }> {
   const topic = client.topicName(options.deadLetterTopic);
   const groupId = options.all ? `kafkagen-replay-${topic}-${Date.now()}` : (options.groupId ?? `kafkagen-replay-${topic}`);
   const admin = await client.admin();
   const result = { replayed: 0, skipped: 0 };
   // Nothing was ever dead-lettered: asking for its offsets would retry UNKNOWN_TOPIC_OR_PARTITION for seconds, then throw.
-  if (!(await admin.topicExists(topic))) return result;
+  if (!(await admin.listTopics()).includes(topic)) return { ...result, missing: true };
   const ends = new Map((await admin.endOffsets(topic)).map((e) => [e.partition, BigInt(e.offset)]));
   // A partition the group never committed reads -1: start at 0.
   const done = options.all ? new Map<number, bigint>() : new Map((await admin.committedOffsets(groupId, topic)).map((c) => [c.partition, BigInt(c.offset) > 0n ? BigInt(c.offset) : 0n]));

@@ -6,7 +6,7 @@ import { KafkaClient } from '../../runtime/client.js';
 import { configFromEnv } from '../../runtime/config.js';
 import type { TopicDescriptor } from '../../runtime/descriptor.js';
 import { replayDeadLetters } from '../../runtime/dlq.js';
-import { isKafkagenRuntimeError } from '../../runtime/errors.js';
+import { isKafkagenRuntimeError, type KafkagenRuntimeError } from '../../runtime/errors.js';
 import { DLQ_HEADERS } from '../../runtime/headers.js';
 import { fromJson, toJson } from '../../runtime/json-values.js';
 import { silentLogger } from '../../runtime/logger.js';
@@ -23,10 +23,15 @@ export interface KcatIo {
   cwd: string;
 }
 
-function descriptorFor(config: string | undefined, topicName: string, cwd: string): TopicDescriptor {
+/** The catalog's model: these commands work from the catalog, not from compiled code. */
+function catalogModel(config: string | undefined, cwd: string, command: string) {
   const ctx = resolveContext({ config, cwd });
-  if (!ctx.catalog) throw new KafkagenError('CONFIG_NOT_FOUND', 'produce/consume need a catalog', {}, 'create kafkagen.yaml or pass --config FILE');
-  const model = buildModel(ctx);
+  if (!ctx.catalog) throw new KafkagenError('CONFIG_NOT_FOUND', `${command} needs a catalog`, {}, 'create kafkagen.yaml or pass --config FILE');
+  return { ctx: { ...ctx, catalog: ctx.catalog }, model: buildModel(ctx) };
+}
+
+function descriptorFor(config: string | undefined, topicName: string, cwd: string, command: string): TopicDescriptor {
+  const { ctx, model } = catalogModel(config, cwd, command);
   const topic = model.topics.find((t) => t.name === topicName);
   if (!topic) {
     const near = closest(topicName, model.topics.map((t) => t.name));
@@ -39,13 +44,30 @@ function client(registry: string | undefined, brokers: string | undefined): Kafk
   return new KafkaClient(configFromEnv(process.env, { ...(brokers ? { brokers: brokers.split(',') } : {}), ...(registry ? { registry: { url: registry } } : {}), logger: silentLogger, clientId: 'kafkagen-cli' }));
 }
 
+/**
+ * Runs a command on a client it closes afterwards. A runtime error is printed and ends the
+ * command with `exitCode(error)` (default 1: a Kafka or registry failure).
+ */
+async function withClient(c: KafkaClient, io: KcatIo, run: () => Promise<number>, exitCode: (e: KafkagenRuntimeError) => number = () => 1): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!isKafkagenRuntimeError(e)) throw e;
+    io.err(`kafkagen: ${e.message}`);
+    return exitCode(e);
+  } finally {
+    await c.close();
+  }
+}
+
 export async function produceCommand(opts: { topic: string; file: string; key?: string; headers?: Record<string, string>; correlationId?: string; causationId?: string; config?: string; registry?: string; brokers?: string }, io: KcatIo): Promise<number> {
-  const d = descriptorFor(opts.config, opts.topic, io.cwd);
+  const d = descriptorFor(opts.config, opts.topic, io.cwd, 'produce');
   const text = opts.file === '-' ? readFileSync(0, 'utf8') : readFileSync(opts.file, 'utf8');
   const raw = parseEvents(text, opts.file);
   const events = raw.map((e) => (d.format === 'AVRO' ? fromJson((d.union?.codec ?? eventCodec(d, e))!, e) : e));
   const c = client(opts.registry, opts.brokers);
-  try {
+  const badInput = (e: KafkagenRuntimeError) => (e.code === 'VALIDATION_FAILED' || e.code === 'UNKNOWN_EVENT_TYPE' || e.code === 'KEY_MISSING' ? 2 : 1);
+  return withClient(c, io, async () => {
     // Every event is valid before anything happens on the cluster: an invalid file creates no topic.
     const serde = new TopicSerde(d, c.registry);
     for (const event of events) await serde.encode(event);
@@ -63,15 +85,7 @@ export async function produceCommand(opts: { topic: string; file: string; key?: 
       io.out(JSON.stringify({ topic: d.topic, partition: r.partition, offset: r.offset, eventType: r.eventType, schemaId: r.schemaId, index: i }));
     }
     return 0;
-  } catch (e) {
-    if (isKafkagenRuntimeError(e)) {
-      io.err(`kafkagen: ${e.message}`);
-      return e.code === 'VALIDATION_FAILED' || e.code === 'UNKNOWN_EVENT_TYPE' || e.code === 'KEY_MISSING' ? 2 : 1;
-    }
-    throw e;
-  } finally {
-    await c.close();
-  }
+  }, badInput);
 }
 
 /**
@@ -82,8 +96,8 @@ export async function produceCommand(opts: { topic: string; file: string; key?: 
 async function ensureTopics(c: KafkaClient, d: TopicDescriptor, io: KcatIo): Promise<void> {
   const names = [d.topic, d.deadLetterTopic].map((t) => c.topicName(t));
   try {
-    const admin = await c.admin();
-    if ((await Promise.all(names.map((t) => admin.topicExists(t)))).every(Boolean)) return;
+    const existing = await (await c.admin()).listTopics();
+    if (names.every((t) => existing.includes(t))) return;
     await c.ensureTopics([d]);
   } catch (e) {
     if (isKafkagenRuntimeError(e) && (e.code === 'BROKER_UNREACHABLE' || e.code === 'BROKER_AUTH_FAILED')) throw e;
@@ -114,7 +128,7 @@ function eventCodec(d: TopicDescriptor, e: unknown) {
 }
 
 export async function consumeCommand(opts: { topic: string; fromBeginning?: boolean; max?: number; group?: string; config?: string; registry?: string; brokers?: string; timeoutMs?: number }, io: KcatIo): Promise<number> {
-  const d = descriptorFor(opts.config, opts.topic, io.cwd);
+  const d = descriptorFor(opts.config, opts.topic, io.cwd, 'consume');
   const c = client(opts.registry, opts.brokers);
   const prefixed = c.topicName('');
   const ctxTopic = (t: string): string => (t.startsWith(prefixed) ? t.slice(prefixed.length) : t);
@@ -151,14 +165,10 @@ export async function consumeCommand(opts: { topic: string; fromBeginning?: bool
 }
 
 export async function replayCommand(opts: { topic: string; all?: boolean; stage?: string; errorCode?: string; key?: string; config?: string; registry?: string; brokers?: string }, io: KcatIo): Promise<number> {
-  const d = descriptorFor(opts.config, opts.topic, io.cwd);
+  const d = descriptorFor(opts.config, opts.topic, io.cwd, 'replay');
   const c = client(opts.registry, opts.brokers);
-  try {
+  return withClient(c, io, async () => {
     const dlq = c.topicName(d.deadLetterTopic);
-    if (!(await (await c.admin()).topicExists(dlq))) {
-      io.out(`kafkagen: 0 replayed, 0 skipped (${dlq} does not exist yet: nothing was dead-lettered)`);
-      return 0;
-    }
     const r = await replayDeadLetters(c, {
       deadLetterTopic: d.deadLetterTopic,
       all: opts.all,
@@ -167,28 +177,19 @@ export async function replayCommand(opts: { topic: string; all?: boolean; stage?
         (opts.errorCode === undefined || rec.headers[DLQ_HEADERS.errorCode] === opts.errorCode) &&
         (opts.key === undefined || rec.key?.toString('utf8') === opts.key),
     });
-    io.out(`kafkagen: ${r.replayed} replayed, ${r.skipped} skipped from ${c.topicName(d.deadLetterTopic)} to ${c.topicName(d.topic)}`);
+    io.out(r.missing ? `kafkagen: 0 replayed, 0 skipped (${dlq} does not exist yet: nothing was dead-lettered)` : `kafkagen: ${r.replayed} replayed, ${r.skipped} skipped from ${dlq} to ${c.topicName(d.topic)}`);
     return 0;
-  } catch (e) {
-    if (isKafkagenRuntimeError(e)) {
-      io.err(`kafkagen: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  } finally {
-    await c.close();
-  }
+  });
 }
 
 /** Creates the catalog's topics and dead-letter topics that are missing (partitions, replication, configs). */
 export async function topicsCommand(opts: { dryRun?: boolean; config?: string; registry?: string; brokers?: string }, io: KcatIo): Promise<number> {
-  const ctx = resolveContext({ config: opts.config, cwd: io.cwd });
-  if (!ctx.catalog) throw new KafkagenError('CONFIG_NOT_FOUND', 'topics needs a catalog', {}, 'create kafkagen.yaml or pass --config FILE');
-  const model = buildModel(ctx);
+  const { model } = catalogModel(opts.config, io.cwd, 'topics');
   // Topics need no registry; the client's configuration still wants a URL.
   const c = client(opts.registry ?? process.env.SCHEMA_REGISTRY_URL ?? 'http://registry.unused', opts.brokers);
-  try {
+  return withClient(c, io, async () => {
     const admin = await c.admin();
+    const existing = new Set(await admin.listTopics());
     const rows: string[][] = [];
     const missing: Array<{ topic: string; partitions?: number; replicationFactor?: number; config?: Record<string, string> }> = [];
     const seen = new Set<string>();
@@ -197,7 +198,7 @@ export async function topicsCommand(opts: { dryRun?: boolean; config?: string; r
         const topic = c.topicName(name);
         if (seen.has(topic)) continue;
         seen.add(topic);
-        const exists = await admin.topicExists(topic);
+        const exists = existing.has(topic);
         if (!exists) missing.push({ topic, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config });
         // An existing topic is never changed, but a partition count that differs from the catalog is worth a look.
         const actual = exists && t.partitions !== undefined ? (await admin.endOffsets(topic)).length : undefined;
@@ -209,13 +210,5 @@ export async function topicsCommand(opts: { dryRun?: boolean; config?: string; r
     const widths = [0, 1, 2, 3].map((i) => Math.max(...[['topic', 'partitions', 'replication', 'status'], ...rows].map((r) => r[i]!.length)));
     for (const r of [['topic', 'partitions', 'replication', 'status'], ...rows]) io.out(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
     return 0;
-  } catch (e) {
-    if (isKafkagenRuntimeError(e)) {
-      io.err(`kafkagen: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  } finally {
-    await c.close();
-  }
+  });
 }

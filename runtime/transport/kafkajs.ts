@@ -171,7 +171,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
             waitForLeaders: true,
           });
         },
-        topicExists: async (topic) => (await admin.listTopics()).includes(topic),
+        listTopics: () => admin.listTopics(),
         endOffsets: async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
         committedOffsets: async (groupId, topic) => ((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })),
         disconnect: () => admin.disconnect(),

@@ -80,8 +80,8 @@ export interface TransportConsumer {
 
 export interface TransportAdmin {
   createTopics(topics: Array<{ topic: string; partitions?: number; replicationFactor?: number; config?: Record<string, string> }>): Promise<void>;
-  /** Whether the cluster has this topic (one metadata request; never creates it). */
-  topicExists(topic: string): Promise<boolean>;
+  /** The cluster's topics (one metadata request; never creates any). */
+  listTopics(): Promise<string[]>;
   endOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>>;
   committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
   disconnect(): Promise<void>;

@@ -117,13 +117,12 @@ describe('kafkagen produce / consume', () => {
     }
   }, 60_000);
 
-  it('replays nothing, quickly and with exit 0, when the dead-letter topic does not exist yet', async () => {
+  it('replays nothing, with exit 0, when the dead-letter topic does not exist yet', async () => {
     const pfx = `${prefix}none.`;
     const c = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, topicPrefix: pfx, logger: silentLogger });
     try {
-      const t0 = Date.now();
-      expect(await replayDeadLetters(c, { deadLetterTopic: customerSessionsTopic.deadLetterTopic })).toEqual({ replayed: 0, skipped: 0 });
-      expect(Date.now() - t0).toBeLessThan(3_000);
+      // It returns because it found the topic missing (not after retrying offsets of a topic that is not there).
+      expect(await replayDeadLetters(c, { deadLetterTopic: customerSessionsTopic.deadLetterTopic })).toEqual({ replayed: 0, skipped: 0, missing: true });
     } finally {
       await c.close();
     }
