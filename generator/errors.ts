@@ -63,6 +63,11 @@ export function problemOf(step: () => void): KafkagenError[] {
   }
 }
 
+/** Runs `step` for every item, then throws every KafkagenError they threw, together. */
+export function forEachReportingAll<T>(items: Iterable<T>, step: (item: T) => void): void {
+  throwCollected([...items].flatMap((item) => problemOf(() => step(item))));
+}
+
 /** Throws what was gathered: nothing, the one error, or all of them together. */
 export function throwCollected(errors: KafkagenError[]): void {
   const flat = errors.flatMap((e) => (e instanceof KafkagenErrors ? e.problems : [e]));

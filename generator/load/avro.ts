@@ -3,7 +3,7 @@
 // Names are resolved here, per the Avro specification (a bare name is qualified by the
 // enclosing namespace), and every schema the emitters see uses full names only.
 import { createAvroType, recordTags } from '../../runtime/avro.js';
-import { closest, KafkagenError, problemOf, throwCollected } from '../errors.js';
+import { closest, forEachReportingAll, KafkagenError } from '../errors.js';
 import { avscAcceptsAll } from './avro-check.js';
 import type { AvroInfo, FieldNode, NamedType, SchemaModule, TypeNode } from '../model.js';
 import { typeIdentifier } from '../names.js';
@@ -38,37 +38,29 @@ export function loadAvroSchemas(files: SchemaFile[], opts: AvroLoadOptions): { m
   const perFile: Array<{ file: SchemaFile; names: string[] }> = [];
   // Every file is read, and each broken one reported, before any reference is resolved (a
   // broken file's types are missing, so resolving would only add follow-on errors).
-  throwCollected(
-    files.flatMap((file) =>
-      problemOf(() => {
-        const { value, text } = readJsonFile(file);
-        const roots = Array.isArray(value) ? value.map((v, i) => [v, `/${i}`] as const) : [[value, ''] as const];
-        const names: string[] = [];
-        for (const [root, pointer] of roots) {
-          if (!isObj(root) || !NAMED.has(root.type as string)) {
-            throw located('SCHEMA_INVALID', 'an .avsc file must hold a named type (record, enum, fixed) or an array of them', file, text, pointer, 'wrap the schema in a named record, or move it into a field of one');
-          }
-          collect(root, '', file, text, pointer, defs, names, undefined);
-        }
-        perFile.push({ file, names });
-      }),
-    ),
-  );
+  forEachReportingAll(files, (file) => {
+    const { value, text } = readJsonFile(file);
+    const roots = Array.isArray(value) ? value.map((v, i) => [v, `/${i}`] as const) : [[value, ''] as const];
+    const names: string[] = [];
+    for (const [root, pointer] of roots) {
+      if (!isObj(root) || !NAMED.has(root.type as string)) {
+        throw located('SCHEMA_INVALID', 'an .avsc file must hold a named type (record, enum, fixed) or an array of them', file, text, pointer, 'wrap the schema in a named record, or move it into a field of one');
+      }
+      collect(root, '', file, text, pointer, defs, names, undefined);
+    }
+    perFile.push({ file, names });
+  });
 
   const build = new Builder(defs, opts);
   const types: NamedType[] = [];
   const modules: SchemaModule[] = [];
   // Then each file's first problem (an unknown type name, say), all files at once.
-  throwCollected(
-    perFile.flatMap(({ file, names }) =>
-      problemOf(() => {
-        const moduleTypes = names.map((n) => build.namedType(n, modulePath(file.rel)));
-        ensureUniqueNames(moduleTypes, file);
-        modules.push({ path: modulePath(file.rel), sourceFile: file.display, format: 'avro', types: moduleTypes });
-        types.push(...moduleTypes);
-      }),
-    ),
-  );
+  forEachReportingAll(perFile, ({ file, names }) => {
+    const moduleTypes = names.map((n) => build.namedType(n, modulePath(file.rel)));
+    ensureUniqueNames(moduleTypes, file);
+    modules.push({ path: modulePath(file.rel), sourceFile: file.display, format: 'avro', types: moduleTypes });
+    types.push(...moduleTypes);
+  });
   // avsc is the reference parser: anything it refuses (a bad default, say) is refused here,
   // with the location of the type it came from. Parsing every type's self-contained schema
   // costs the sum of their sizes, quadratic in a chain of references, so all definitions are

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { recordTags } from '../../runtime/avro.js';
 import { type CatalogSource, catalogLine } from '../context.js';
-import { closest, isKafkagenError, KafkagenError, type KafkagenErrorCode, throwCollected } from '../errors.js';
+import { closest, forEachReportingAll, KafkagenError, type KafkagenErrorCode, throwCollected } from '../errors.js';
 import type { CompatibilityLevel, NamedType, RetryPolicy, SubjectNaming, Topic, TopicEvent, TopicKey, TypeNode } from '../model.js';
 import { pointerSegment } from '../../runtime/validation.js';
 
@@ -51,17 +51,8 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
   }
 
   const topics: Topic[] = [];
-  const problems: KafkagenError[] = [];
   // Every topic is checked, and all its problems reported at once.
-  for (const [name, raw] of Object.entries(v.topics ?? {})) {
-    try {
-      topics.push(loadTopic(name, raw));
-    } catch (e) {
-      if (!isKafkagenError(e)) throw e;
-      problems.push(e);
-    }
-  }
-  throwCollected(problems);
+  forEachReportingAll(Object.entries(v.topics ?? {}), ([name, raw]) => void topics.push(loadTopic(name, raw)));
   return topics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   function loadTopic(name: string, raw: RawTopic): Topic {

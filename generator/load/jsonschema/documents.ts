@@ -1,7 +1,7 @@
 // Reading JSON Schema files into documents: draft, base URI, checks every subschema, and
 // resolves every `$ref` (in any schema position) to a document and JSON Pointer.
 import path from 'node:path';
-import { KafkagenError, type KafkagenErrorCode, closest, problemOf, throwCollected } from '../../errors.js';
+import { KafkagenError, type KafkagenErrorCode, closest, forEachReportingAll } from '../../errors.js';
 import { type SchemaFile, readJsonFile } from '../files.js';
 import { lineOfPointer } from '../../json-position.js';
 import { type Obj, escapePointer, forEachSubschema, isObj, resolvePointer, unescapePointer } from './keywords.js';
@@ -62,8 +62,7 @@ export function readDocuments(files: SchemaFile[]): Doc[] {
   const visited = new Map<Doc, Set<string>>();
   const ctx: WalkContext = { resources, anchors, pending, visited };
 
-  const problems = files.flatMap((file) => problemOf(() => readDocument(file)));
-  throwCollected(problems);
+  forEachReportingAll(files, readDocument);
 
   function readDocument(file: SchemaFile): void {
     const { value: schema, text } = readJsonFile(file);
