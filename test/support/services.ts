@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -40,6 +40,17 @@ export function uniqueTopic(prefix: string): string {
 /** A kafkajs client for the test broker (quiet: errors only). */
 export function kafka(clientId = 'kafkagen-test'): Kafka {
   return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.ERROR });
+}
+
+/** Runs `fn` with a connected kafkajs admin client, disconnected afterwards. */
+export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka('kafkagen-test-admin').admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Creates a topic (replication factor 1 on the local broker) and waits for its leaders. */

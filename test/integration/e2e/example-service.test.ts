@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyRegistration, type RegistrationManifestData } from '../../../runtime/index.js';
+import { waitFor } from '../../support/runtime.js';
 import { kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -24,8 +25,7 @@ describe('docs/examples/inspection-service.ts', () => {
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 60_000;
-      while (!out.includes('INS-001 passed as PREMIUM') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => out.includes('INS-001 passed as PREMIUM') || child.exitCode !== null, 'the service to handle its event', 60_000);
       expect(out).toContain('INS-001 passed as PREMIUM (chipquality.inspection.events@0)');
       // Still running after main() returned: a service, not a script.
       await new Promise((r) => setTimeout(r, 1_000));

@@ -1,16 +1,17 @@
 // `kafkagen produce` and `kafkagen consume` as a user runs them (the binary, a child
 // process), against the real broker and registry, on the example catalog.
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InspectionCreatedCodec } from '../../../generated/chipquality/inspection.js';
-import { randomUUID } from 'node:crypto';
 import { customerSessionsTopic } from '../../../generated/index.js';
 import { KafkaClient, applyRegistration, replayDeadLetters, silentLogger, type RegistrationManifestData } from '../../../runtime/index.js';
 import { toJson } from '../../../runtime/json-values.js';
 import { examples } from '../../fixtures/events/ownlens.js';
-import { createTopic, kafka, kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
+import { waitFor } from '../../support/runtime.js';
+import { createTopic, kafka, kafkaBrokers, registryUrl, uniqueTopic, withAdmin } from '../../support/services.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 
@@ -60,13 +61,9 @@ describe('kafkagen produce / consume', () => {
     expect(read.status, read.stderr).toBe(0);
     const line = JSON.parse(read.stdout.trim());
     expect(line).toMatchObject({ topic: 'customer-sessions', offset: '0', key: 'k1', error: { stage: 'deserialize' }, valueBase64: Buffer.from('not the wire format').toString('base64') });
-    const admin = kafka().admin();
-    await admin.connect();
-    try {
+    await withAdmin(async (admin) => {
       expect(await admin.listTopics()).not.toContain(`${topic}.dlq`);
-    } finally {
-      await admin.disconnect();
-    }
+    });
   });
 
   it('replays dead letters once, filtered by stage and key; --all reads them again', async () => {
@@ -79,8 +76,7 @@ describe('kafkagen produce / consume', () => {
         throw new Error('downstream down');
       }, { groupId: `${prefix}r.sessions`, fromBeginning: true, retry: { attempts: 1 } });
       await group.start();
-      const deadline = Date.now() + 30_000;
-      while ((await group.health()).deadLettered < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(async () => (await group.health()).deadLettered === 2, 'two dead letters');
       await group.stop();
 
       const renv = { KAFKA_TOPIC_PREFIX: `${prefix}r.` };
@@ -107,14 +103,10 @@ describe('kafkagen produce / consume', () => {
     expect(sent.stderr).toBe('');
     expect(sent.status).toBe(0);
     expect(JSON.parse(sent.stdout)).toMatchObject({ topic: 'customer-sessions', offset: '0' });
-    const admin = kafka().admin();
-    await admin.connect();
-    try {
+    await withAdmin(async (admin) => {
       const { topics } = await admin.fetchTopicMetadata({ topics: [`${pfx}customer-sessions`, `${pfx}customer-sessions.dlq`] });
       expect(Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]))).toEqual({ [`${pfx}customer-sessions`]: 6, [`${pfx}customer-sessions.dlq`]: 6 }); // kafkagen.yaml: partitions: 6
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }, 60_000);
 
   it('replays nothing, with exit 0, when the dead-letter topic does not exist yet', async () => {
@@ -131,13 +123,9 @@ describe('kafkagen produce / consume', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(`kafkagen: 0 replayed, 0 skipped (${pfx}customer-sessions.dlq does not exist yet: nothing was dead-lettered)`);
     // Replay only reads: it does not create the topic it found missing.
-    const admin = kafka().admin();
-    await admin.connect();
-    try {
+    await withAdmin(async (admin) => {
       expect((await admin.listTopics()).filter((t) => t.startsWith(pfx))).toEqual([]);
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }, 60_000);
 
   it('refuses an invalid event with exit 2 and its paths, sending nothing and creating no topic', async () => {
@@ -149,13 +137,9 @@ describe('kafkagen produce / consume', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Session for customer-sessions is invalid: \/session_id: must match format "uuid"/);
     expect(r.stdout).toBe('');
-    const admin = kafka().admin();
-    await admin.connect();
-    try {
+    await withAdmin(async (admin) => {
       expect((await admin.listTopics()).filter((t) => t.startsWith(`${prefix}bad.`))).toEqual([]);
-    } finally {
-      await admin.disconnect();
-    }
+    });
   });
 
   it('topics creates the catalog\'s missing topics with their partitions and configs, once', async () => {
@@ -166,9 +150,7 @@ describe('kafkagen produce / consume', () => {
     expect(dryRows[0]).toMatch(/^topic +partitions +replication +status$/);
     expect(dryRows).toContainEqual(expect.stringMatching(/t\.customer-sessions +6 +broker's +would create$/));
     expect(dryRows).toContainEqual(expect.stringMatching(/t\.audit-logs\.quarantine +12 +broker's +would create$/));
-    const admin = kafka().admin();
-    await admin.connect();
-    try {
+    await withAdmin(async (admin) => {
       expect((await admin.listTopics()).filter((t) => t.startsWith(`${prefix}t.`))).toEqual([]);
       // A topic made elsewhere with another partition count is reported, never changed.
       await admin.createTopics({ topics: [{ topic: `${prefix}t.model-predictions`, numPartitions: 2 }], waitForLeaders: true });
@@ -183,9 +165,7 @@ describe('kafkagen produce / consume', () => {
       const again = kafkagen(['topics'], tenv);
       expect(again.stdout.trim().split('\n').slice(1).filter((r) => !r.endsWith('exists'))).toEqual([expect.stringMatching(/model-predictions .*exists with 2 partitions$/)]);
       expect(again.stdout).toMatch(/t\.model-predictions +12 +broker's +exists with 2 partitions\n/);
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }, 120_000);
 
   it('refuses a header that is not NAME=VALUE with exit 2', () => {
