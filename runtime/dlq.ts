@@ -76,7 +76,7 @@ export async function replayDeadLetters(client: KafkaClient, options: ReplayOpti
   if (!(await admin.listTopics()).includes(topic)) return { ...result, missing: true };
   const ends = new Map((await admin.endOffsets(topic)).map((e) => [e.partition, BigInt(e.offset)]));
   // A partition the group never committed reads -1: start at 0.
-  const done = options.all ? new Map<number, bigint>() : new Map((await admin.committedOffsets(groupId, topic)).map((c) => [c.partition, BigInt(c.offset) > 0n ? BigInt(c.offset) : 0n]));
+  const done = options.all ? new Map<number, bigint>() : new Map((await admin.committedOffsets(groupId, topic)).map((c) => [c.partition, atLeastZero(BigInt(c.offset))]));
   const pending = new Set([...ends].filter(([p, end]) => end > (done.get(p) ?? 0n)).map(([p]) => p));
   if (pending.size === 0) return result;
   const consumer = await client.transport.consumer({ groupId, maxWaitTimeMs: 500 });
@@ -120,3 +120,5 @@ export async function replayDeadLetters(client: KafkaClient, options: ReplayOpti
   }
   return result;
 }
+
+const atLeastZero = (n: bigint): bigint => (n > 0n ? n : 0n);
