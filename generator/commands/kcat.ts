@@ -190,6 +190,8 @@ export async function topicsCommand(opts: { dryRun?: boolean; config?: string; r
   return withClient(c, io, async () => {
     const admin = await c.admin();
     const existing = new Set(await admin.listTopics());
+    const wanted = model.topics.flatMap((t) => [t.name, t.deadLetterTopic].map((n) => c.topicName(n)));
+    const counts = await admin.partitionCounts([...new Set(wanted)].filter((t) => existing.has(t)));
     const rows: string[][] = [];
     const missing: Array<{ topic: string; partitions?: number; replicationFactor?: number; config?: Record<string, string> }> = [];
     const seen = new Set<string>();
@@ -201,7 +203,7 @@ export async function topicsCommand(opts: { dryRun?: boolean; config?: string; r
         const exists = existing.has(topic);
         if (!exists) missing.push({ topic, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config });
         // An existing topic is never changed, but a partition count that differs from the catalog is worth a look.
-        const actual = exists && t.partitions !== undefined ? (await admin.endOffsets(topic)).length : undefined;
+        const actual = exists && t.partitions !== undefined ? counts.get(topic) : undefined;
         const status = !exists ? (opts.dryRun ? 'would create' : 'created') : actual !== undefined && actual !== t.partitions ? `exists with ${actual} partitions` : 'exists';
         rows.push([topic, String(t.partitions ?? "broker's"), String(t.replicationFactor ?? "broker's"), status]);
       }

@@ -6,6 +6,7 @@ import type { ClientConfig } from '../config.js';
 import { KafkagenRuntimeError, messageOf } from '../errors.js';
 import { decodeHeaders } from '../headers.js';
 import type { Logger } from '../logger.js';
+import { DEFAULT_REGISTRY_RETRY, withRetry } from '../retry.js';
 import type { IncomingRecord, Transport } from './types.js';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
@@ -14,6 +15,15 @@ const { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } = k
 // kafkajs ships gzip only; snappy comes from a codec package.
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
 const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy };
+
+/**
+ * kafkajs's admin offset lookups do not refresh metadata on NOT_LEADER_FOR_PARTITION or
+ * LEADER_NOT_AVAILABLE (a topic created a moment ago, a leader election): they fail at once.
+ * Those errors are marked retriable, so retry them a few times with backoff.
+ */
+function whileLeadersMove<T>(fn: () => Promise<T>): Promise<T> {
+  return withRetry(fn, DEFAULT_REGISTRY_RETRY, { retriable: (e) => (e as { retriable?: boolean })?.retriable === true });
+}
 
 export function connectionError(e: unknown, config: ClientConfig, what: string): unknown {
   let root = e as { name?: string; cause?: unknown };
@@ -172,8 +182,10 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
           });
         },
         listTopics: () => admin.listTopics(),
-        endOffsets: async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
-        committedOffsets: async (groupId, topic) => ((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })),
+        // No topics would mean "all topics" to kafkajs.
+        partitionCounts: async (topics) => new Map(topics.length === 0 ? [] : (await admin.fetchTopicMetadata({ topics })).topics.map((t) => [t.name, t.partitions.length])),
+        endOffsets: (topic) => whileLeadersMove(async () => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }))),
+        committedOffsets: (groupId, topic) => whileLeadersMove(async () => ((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }))),
         disconnect: () => admin.disconnect(),
       };
     },

@@ -82,6 +82,8 @@ export interface TransportAdmin {
   createTopics(topics: Array<{ topic: string; partitions?: number; replicationFactor?: number; config?: Record<string, string> }>): Promise<void>;
   /** The cluster's topics (one metadata request; never creates any). */
   listTopics(): Promise<string[]>;
+  /** Partition counts of existing topics, from metadata (no partition leader needed). */
+  partitionCounts(topics: string[]): Promise<Map<string, number>>;
   endOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>>;
   committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
   disconnect(): Promise<void>;

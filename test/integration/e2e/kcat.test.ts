@@ -163,6 +163,7 @@ describe('kafkagen produce / consume', () => {
       const described = await admin.describeConfigs({ resources: [{ type: 2, name: `${prefix}t.audit-logs`, configNames: ['retention.ms'] }], includeSynonyms: false });
       expect(described.resources[0]!.configEntries[0]!.configValue).toBe('31536000000');
       const again = kafkagen(['topics'], tenv);
+      expect(again.status, again.stderr).toBe(0);
       expect(again.stdout.trim().split('\n').slice(1).filter((r) => !r.endsWith('exists'))).toEqual([expect.stringMatching(/model-predictions .*exists with 2 partitions$/)]);
       expect(again.stdout).toMatch(/t\.model-predictions +12 +broker's +exists with 2 partitions\n/);
     });
