@@ -1,16 +1,17 @@
 /// <reference path="./kafkajs-snappy.d.ts" />
 // The kafkajs transport. kafkajs is no longer maintained; it stays behind this file only.
-import kafkajs, { type KafkaConfig, type Message, type SASLOptions } from 'kafkajs';
+import kafkajs, { type KafkaConfig, type Message, type PartitionAssigner, type SASLOptions } from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
 import type { ClientConfig } from '../config.js';
 import { KafkagenRuntimeError, messageOf } from '../errors.js';
 import { decodeHeaders } from '../headers.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_REGISTRY_RETRY, withRetry } from '../retry.js';
+import { assignBySubscription } from './assign.js';
 import type { IncomingRecord, Transport } from './types.js';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
-const { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } = kafkajs;
+const { AssignerProtocol, CompressionCodecs, CompressionTypes, Kafka, logLevel, PartitionAssigners, Partitioners } = kafkajs;
 
 // kafkajs ships gzip only; snappy comes from a codec package.
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
@@ -24,6 +25,26 @@ const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, 
 function whileLeadersMove<T>(fn: () => Promise<T>): Promise<T> {
   return withRetry(fn, DEFAULT_REGISTRY_RETRY, { retriable: (e) => (e as { retriable?: boolean })?.retriable === true });
 }
+
+/**
+ * Round robin over the members that subscribed to each topic (./assign.ts). Offered first, with
+ * kafkajs's own round robin second, so members of older deployments still share a protocol.
+ */
+const subscriptionRoundRobin: PartitionAssigner = ({ cluster }) => ({
+  name: 'KafkagenSubscriptionRoundRobin',
+  version: 0,
+  async assign({ members }) {
+    const subscriptions = members.map((m) => ({ memberId: m.memberId, topics: AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? [] }));
+    // kafkajs loads metadata for the leader's own topics only; the others' are needed too.
+    await cluster.addMultipleTargetTopics(subscriptions.flatMap((m) => m.topics));
+    const byMember = assignBySubscription(
+      subscriptions,
+      (topic) => cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId),
+    );
+    return [...byMember].map(([memberId, assignment]) => ({ memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment, userData: Buffer.alloc(0) }) }));
+  },
+  protocol: ({ topics }) => ({ name: 'KafkagenSubscriptionRoundRobin', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) }),
+});
 
 export function connectionError(e: unknown, config: ClientConfig, what: string): unknown {
   let root = e as { name?: string; cause?: unknown };
@@ -126,7 +147,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
     },
 
     async consumer(s) {
-      const consumer = kafka.consumer({ groupId: s.groupId, sessionTimeout: s.sessionTimeoutMs, heartbeatInterval: s.heartbeatIntervalMs, maxBytes: s.maxBytes, maxBytesPerPartition: s.maxBytesPerPartition, maxWaitTimeInMs: s.maxWaitTimeMs });
+      const consumer = kafka.consumer({ groupId: s.groupId, partitionAssigners: [subscriptionRoundRobin, PartitionAssigners.roundRobin], sessionTimeout: s.sessionTimeoutMs, heartbeatInterval: s.heartbeatIntervalMs, maxBytes: s.maxBytes, maxBytesPerPartition: s.maxBytesPerPartition, maxWaitTimeInMs: s.maxWaitTimeMs });
       let assigned: Array<{ topic: string; partitions: number[] }> = [];
       let connected = false;
       // 'topic' and 'topic:3', so the per-record check is a Set lookup.

@@ -241,6 +241,32 @@ describe('runtime producer and consumer (real broker and registry)', () => {
     expect(committed).toEqual([{ partition: 0, offset: '2' }]);
   });
 
+  it('a group shared by consumers of different topics reads every partition of every topic', async () => {
+    // The catalog may give one group to several topics (chipquality-analytics has three); each
+    // generated consumer is then its own member with its own subscription. kafkajs's default
+    // assigner hands any partition to any member, and a member drops what it did not subscribe
+    // to: those partitions were never read.
+    const c = client();
+    const a = avroTopic(uniqueTopic('rt.shared-a'), orderSchema, { partitions: 3 });
+    const b = avroTopic(uniqueTopic('rt.shared-b'), orderSchema, { partitions: 3 });
+    await c.ensureTopics([a, b]);
+    const groupId = uniqueTopic('shared');
+    const got = { a: new Set<string>(), b: new Set<string>() };
+    const ca = c.consume(a, async (e: { id: string }) => void got.a.add(e.id), { groupId, fromBeginning: true });
+    const cb = c.consume(b, async (e: { id: string }) => void got.b.add(e.id), { groupId, fromBeginning: true });
+    await Promise.all([ca.start(), cb.start()]);
+    const ids = Array.from({ length: 30 }, (_, i) => `id-${i}`);
+    await c.producerFor(a).sendBatch(ids.map((id, n) => order(id, n)));
+    await c.producerFor(b).sendBatch(ids.map((id, n) => order(id, n)));
+    await waitFor(() => got.a.size === ids.length && got.b.size === ids.length, `${ids.length} records on each topic (a: ${got.a.size}, b: ${got.b.size})`, 20_000).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}; a has ${got.a.size}, b has ${got.b.size}`);
+    });
+    const assigned = [...(await ca.health()).assignments, ...(await cb.health()).assignments];
+    expect(assigned.filter((x) => x.topic === a.topic).flatMap((x) => x.partitions).sort()).toEqual([0, 1, 2]);
+    expect(assigned.filter((x) => x.topic === b.topic).flatMap((x) => x.partitions).sort()).toEqual([0, 1, 2]);
+    await Promise.all([ca.stop(), cb.stop()]);
+  });
+
   it('shares one producer connection across topics', async () => {
     const c = client();
     const a = avroTopic(uniqueTopic('rt.share-a'), orderSchema);
