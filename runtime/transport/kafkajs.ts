@@ -3,10 +3,10 @@
 import kafkajs, { type KafkaConfig, type Message, type PartitionAssigner, type SASLOptions } from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
 import type { ClientConfig } from '../config.js';
-import { KafkagenRuntimeError, messageOf } from '../errors.js';
+import { isRetriable, KafkagenRuntimeError, messageOf } from '../errors.js';
 import { decodeHeaders } from '../headers.js';
 import type { Logger } from '../logger.js';
-import { DEFAULT_REGISTRY_RETRY, withRetry } from '../retry.js';
+import { type RetryPolicy, withRetry } from '../retry.js';
 import { assignBySubscription } from './assign.js';
 import type { IncomingRecord, Transport } from './types.js';
 
@@ -20,10 +20,27 @@ const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, 
 /**
  * kafkajs's admin offset lookups do not refresh metadata on NOT_LEADER_FOR_PARTITION or
  * LEADER_NOT_AVAILABLE (a topic created a moment ago, a leader election): they fail at once.
- * Those errors are marked retriable, so retry them a few times with backoff.
+ * Those errors are marked retriable, so retry them, for up to about ten seconds.
  */
+const LEADER_RETRY: RetryPolicy = { attempts: 12, initialBackoffMs: 100, maxBackoffMs: 1_000, multiplier: 2, jitter: 0.2 };
 function whileLeadersMove<T>(fn: () => Promise<T>): Promise<T> {
-  return withRetry(fn, DEFAULT_REGISTRY_RETRY, { retriable: (e) => (e as { retriable?: boolean })?.retriable === true });
+  return withRetry(fn, LEADER_RETRY, { retriable: (e) => isRetriable(e) || isRetriable((e as { cause?: unknown })?.cause) });
+}
+
+/**
+ * kafkajs's own retry timings, explicit: kafkajs shrinks its defaults (50 ms first wait, 1 s
+ * in all) when NODE_ENV is "test", as vitest and jest set it, which is too short for a leader
+ * a new topic is still electing.
+ */
+const KAFKAJS_RETRY = { initialRetryTime: 300, maxRetryTime: 30_000 };
+
+/**
+ * When kafkajs gives up retrying it throws KafkaJSNumberOfRetriesExceeded, marked not
+ * retriable whatever its cause; the cause says whether a later attempt can succeed.
+ */
+export function retriableCause(e: unknown): unknown {
+  const cause = (e as { name?: string; cause?: unknown })?.cause;
+  return (e as { name?: string })?.name === 'KafkaJSNumberOfRetriesExceeded' && isRetriable(cause) ? cause : e;
 }
 
 /**
@@ -91,7 +108,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
     sasl: config.sasl as SASLOptions | undefined,
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
-    retry: config.retries === undefined ? undefined : { retries: config.retries },
+    retry: config.retries === undefined ? KAFKAJS_RETRY : { ...KAFKAJS_RETRY, retries: config.retries },
     logLevel: logLevel.WARN,
     logCreator: () => ({ level, log: { message, ...fields } }) => logger[kafkajsLogLevel(level, message, fields)](`kafkajs: ${message}`, fields),
   });
@@ -114,7 +131,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
           idempotent: s.idempotent,
           maxInFlightRequests: s.idempotent ? 1 : s.maxInFlightRequests, // kafkajs keeps an idempotent producer in order only with 1
           allowAutoTopicCreation: s.allowAutoTopicCreation,
-          retry: { retries: s.retries },
+          retry: { ...KAFKAJS_RETRY, retries: s.retries },
           createPartitioner: () => {
             const inner = Partitioners.DefaultPartitioner();
             return (args) => {
@@ -129,7 +146,12 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
       return {
         async send(batches) {
           const topicMessages = batches.map((b) => ({ topic: b.topic, messages: b.records as Message[] }));
-          const result = await producer.sendBatch({ topicMessages, acks: s.acks, timeout: s.timeoutMs, compression: COMPRESSION[s.compression] });
+          let result: Awaited<ReturnType<typeof producer.sendBatch>>;
+          try {
+            result = await producer.sendBatch({ topicMessages, acks: s.acks, timeout: s.timeoutMs, compression: COMPRESSION[s.compression] });
+          } catch (e) {
+            throw retriableCause(e); // so the runtime's own send retry (send-queue.ts) can try again
+          }
           return topicMessages.map(({ topic, messages }) => {
             const base = new Map(result.filter((r) => r.topicName === topic).map((r) => [r.partition, r.baseOffset]));
             const rank = new Map<number, number>();
@@ -201,6 +223,8 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
             topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions ?? -1, replicationFactor: t.replicationFactor ?? -1, configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) })),
             waitForLeaders: true,
           });
+          // Leaders in the metadata are not yet leaders that answer: wait until each partition does.
+          await Promise.all(topics.map((t) => whileLeadersMove(() => admin.fetchTopicOffsets(t.topic))));
         },
         listTopics: () => admin.listTopics(),
         // No topics would mean "all topics" to kafkajs.

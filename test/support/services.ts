@@ -37,9 +37,12 @@ export function uniqueTopic(prefix: string): string {
   return `${safe}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
-/** A kafkajs client for the test broker (quiet: errors only). */
+/**
+ * A kafkajs client for the test broker (quiet: errors only). Retry timings explicit: under
+ * vitest (NODE_ENV=test) kafkajs would give up after about a second.
+ */
 export function kafka(clientId = 'kafkagen-test'): Kafka {
-  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.ERROR });
+  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.ERROR, retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 } });
 }
 
 /** Runs `fn` with a connected kafkajs admin client, disconnected afterwards. */
@@ -53,18 +56,22 @@ export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>
   }
 }
 
-/** Creates a topic (replication factor 1 on the local broker) and waits for its leaders. */
+/** Creates a topic (replication factor 1 on the local broker) and waits until its partitions answer. */
 export async function createTopic(name: string, partitions = 1): Promise<void> {
-  const admin = kafka('kafkagen-test-admin').admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [{ topic: name, numPartitions: partitions }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await withAdmin(async (admin) => {
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+    // A leader in the metadata may not serve the partition yet (NOT_LEADER_FOR_PARTITION).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(name);
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  });
 }
 
 /** The venv python that has confluent-kafka (installed by `scripts/services up` / `venv`). */
