@@ -113,7 +113,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
   const producer = defined({ compression: get('KAFKA_COMPRESSION') as Compression, idempotent: bool('KAFKA_IDEMPOTENT'), acks: acks === undefined ? undefined : ((acks === 'all' ? -1 : Number(acks)) as -1), lingerMs: num('KAFKA_LINGER_MS') });
   const config: ClientConfig = {
     ...defined({
-      brokers: (get('KAFKA_BROKERS') ?? '').split(',').map((b) => b.trim()).filter(Boolean),
+      // KAFKA_BOOTSTRAP_SERVERS: the Java client's name, which many deployments already set.
+      brokers: (get('KAFKA_BROKERS') ?? get('KAFKA_BOOTSTRAP_SERVERS') ?? '').split(',').map((b) => b.trim()).filter(Boolean),
       clientId: get('KAFKA_CLIENT_ID'),
       topicPrefix: get('KAFKA_TOPIC_PREFIX'),
       sasl: mechanism && { mechanism: mechanism as SaslMechanism, username: env.KAFKA_SASL_USERNAME ?? '', password: env.KAFKA_SASL_PASSWORD ?? '' },
@@ -131,7 +132,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
 /** Throws CONFIG_INVALID listing every problem with its fix; returns the same object. */
 export function validateConfig(config: ClientConfig, problems: string[] = []): ClientConfig {
   const c = config ?? ({} as ClientConfig);
-  if (!Array.isArray(c.brokers) || c.brokers.length === 0) problems.push('brokers: none given. Fix: set KAFKA_BROKERS=host:9092[,host2:9092] or pass brokers: ["host:9092"]');
+  if (!Array.isArray(c.brokers) || c.brokers.length === 0) problems.push('brokers: none given. Fix: set KAFKA_BROKERS=host:9092[,host2:9092] (or KAFKA_BOOTSTRAP_SERVERS) or pass brokers: ["host:9092"]');
   for (const b of c.brokers ?? []) if (!/^(\[[\da-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}$/.test(b)) problems.push(`brokers: ${JSON.stringify(b)} is not host:port. Fix: write it like "kafka-1.internal:9092"`);
   const url = c.registry?.url;
   if (!url) problems.push('registry.url: none given. Fix: set SCHEMA_REGISTRY_URL=http://host:8081 or pass registry: { url }');

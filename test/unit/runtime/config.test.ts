@@ -48,6 +48,11 @@ describe('configFromEnv', () => {
     });
   });
 
+  it('takes KAFKA_BOOTSTRAP_SERVERS (the Java client\'s name) when KAFKA_BROKERS is not set', () => {
+    expect(configFromEnv({ KAFKA_BOOTSTRAP_SERVERS: 'x:9092,y:9092', SCHEMA_REGISTRY_URL: 'http://r:8081' }).brokers).toEqual(['x:9092', 'y:9092']);
+    expect(configFromEnv({ KAFKA_BROKERS: 'a:9092', KAFKA_BOOTSTRAP_SERVERS: 'x:9092', SCHEMA_REGISTRY_URL: 'http://r:8081' }).brokers).toEqual(['a:9092']);
+  });
+
   it('reads TLS certificates from files (TLS on), and lets code override the environment', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kafkagen-tls-'));
     for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(path.join(dir, f), `-----${f}-----`);
@@ -74,7 +79,7 @@ describe('configFromEnv', () => {
 
   it('asks for brokers and a registry when nothing is set', () => {
     const message = problems(() => configFromEnv({}));
-    expect(message).toContain('brokers: none given. Fix: set KAFKA_BROKERS=host:9092[,host2:9092] or pass brokers: ["host:9092"]');
+    expect(message).toContain('brokers: none given. Fix: set KAFKA_BROKERS=host:9092[,host2:9092] (or KAFKA_BOOTSTRAP_SERVERS) or pass brokers: ["host:9092"]');
     expect(message).toContain('registry.url: none given. Fix: set SCHEMA_REGISTRY_URL=http://host:8081');
   });
 });
