@@ -8,9 +8,13 @@ import { avroTopic, orderSchema } from './descriptors.js';
 const [topic, groupId, out] = process.argv.slice(2) as [string, string, string];
 const client = new KafkaClient({ brokers: process.env.KAFKA_BROKERS!.split(','), registry: { url: process.env.SCHEMA_REGISTRY_URL! }, logger: silentLogger });
 const consumer = client.consume<{ n: number }>(avroTopic(topic, orderSchema), async (event, ctx) => {
-  await new Promise((r) => setTimeout(r, 20));
+  // Slow enough that the test, even starved on a busy machine, sends SIGTERM long before the
+  // last record (300 records x 50 ms = 15 s of work).
+  await new Promise((r) => setTimeout(r, 50));
   appendFileSync(out, `${ctx.offset} ${event.n}\n`);
-}, { groupId, fromBeginning: true, shutdownTimeoutMs: 10_000 });
+  // The limit covers the record in hand and kafkajs stop(), which can wait out a fetch in flight
+  // (maxWaitTimeMs, 5 s by default): 20 s leaves room on a slow machine.
+}, { groupId, fromBeginning: true, shutdownTimeoutMs: 20_000 });
 consumer.stopOnSignals((error) => {
   void client.close().then(() => process.exit(error ? 1 : 0));
 });

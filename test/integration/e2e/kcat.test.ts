@@ -1,6 +1,6 @@
 // `kafkagen produce` and `kafkagen consume` as a user runs them (the binary, a child
 // process), against the real broker and registry, on the example catalog.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,8 +15,36 @@ import { createTopic, kafka, kafkaBrokers, registryUrl, uniqueTopic, withAdmin }
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 
-function kafkagen(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, [path.join(repo, 'bin/kafkagen.mjs'), ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), SCHEMA_REGISTRY_URL: registryUrl(), ...env }, timeout: 120_000 });
+interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+// Asynchronous on purpose: a synchronous child (spawnSync) blocks the test worker's event loop
+// for as long as the CLI runs (a consume waiting for its record, a replay), and past vitest's
+// worker RPC timeout the whole run fails. Killed after 120 s, as spawnSync's timeout did.
+function kafkagen(args: string[], env: Record<string, string>): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repo, 'bin/kafkagen.mjs'), ...args], {
+      cwd: repo,
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), SCHEMA_REGISTRY_URL: registryUrl(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 describe('kafkagen produce / consume', () => {
@@ -28,19 +56,19 @@ describe('kafkagen produce / consume', () => {
     await applyRegistration(manifest, { url: registryUrl() });
   });
 
-  it('sends a valid Avro event from a JSON file and reads it back decoded', () => {
+  it('sends a valid Avro event from a JSON file and reads it back decoded', async () => {
     // Through one encode/decode first: a random float narrows once.
     const once = InspectionCreatedCodec.decode(InspectionCreatedCodec.encode(InspectionCreatedCodec.random()));
     const event = { $type: 'InspectionCreated', ...(toJson(once) as object) };
     const file = path.join(repo, '.cache', `${prefix}event.json`);
     writeFileSync(file, JSON.stringify(event, null, 2));
-    const sent = kafkagen(['produce', '--topic', 'chipquality.inspection.events', '--file', file, '--header', 'tenant=acme', '--header', 'note=a=b', '--correlation-id', 'corr-7'], env);
+    const sent = await kafkagen(['produce', '--topic', 'chipquality.inspection.events', '--file', file, '--header', 'tenant=acme', '--header', 'note=a=b', '--correlation-id', 'corr-7'], env);
     expect(sent.stderr).toBe('');
     expect(sent.status).toBe(0);
     // The catalog name, as consume prints it (KAFKA_TOPIC_PREFIX is not part of it).
     expect(JSON.parse(sent.stdout)).toMatchObject({ topic: 'chipquality.inspection.events', eventType: 'InspectionCreated', offset: '0' });
 
-    const read = kafkagen(['consume', '--topic', 'chipquality.inspection.events', '--from-beginning', '--max', '1', '--timeout', '60000'], env);
+    const read = await kafkagen(['consume', '--topic', 'chipquality.inspection.events', '--from-beginning', '--max', '1', '--timeout', '60000'], env);
     expect(read.status, read.stderr).toBe(0);
     const line = JSON.parse(read.stdout.trim());
     expect(line).toMatchObject({ topic: 'chipquality.inspection.events', eventType: 'InspectionCreated', offset: '0' });
@@ -57,7 +85,7 @@ describe('kafkagen produce / consume', () => {
     await producer.connect();
     await producer.send({ topic, messages: [{ key: 'k1', value: Buffer.from('not the wire format') }] });
     await producer.disconnect();
-    const read = kafkagen(['consume', '--topic', 'customer-sessions', '--from-beginning', '--max', '1', '--timeout', '60000'], env);
+    const read = await kafkagen(['consume', '--topic', 'customer-sessions', '--from-beginning', '--max', '1', '--timeout', '60000'], env);
     expect(read.status, read.stderr).toBe(0);
     const line = JSON.parse(read.stdout.trim());
     expect(line).toMatchObject({ topic: 'customer-sessions', offset: '0', key: 'k1', error: { stage: 'deserialize' }, valueBase64: Buffer.from('not the wire format').toString('base64') });
@@ -80,12 +108,12 @@ describe('kafkagen produce / consume', () => {
       await group.stop();
 
       const renv = { KAFKA_TOPIC_PREFIX: `${prefix}r.` };
-      const wrongStage = kafkagen(['replay', '--topic', 'customer-sessions', '--stage', 'validate'], renv);
+      const wrongStage = await kafkagen(['replay', '--topic', 'customer-sessions', '--stage', 'validate'], renv);
       expect(wrongStage.stderr).toBe('');
       expect(wrongStage.stdout.trim()).toBe(`kafkagen: 0 replayed, 2 skipped from ${prefix}r.customer-sessions.dlq to ${prefix}r.customer-sessions`);
       // Skipped records count as done: a later replay only sees new dead letters.
-      expect(kafkagen(['replay', '--topic', 'customer-sessions'], renv).stdout.trim()).toMatch(/^kafkagen: 0 replayed, 0 skipped/);
-      const keyed = kafkagen(['replay', '--topic', 'customer-sessions', '--all', '--stage', 'handle', '--key', 'b'], renv);
+      expect((await kafkagen(['replay', '--topic', 'customer-sessions'], renv)).stdout.trim()).toMatch(/^kafkagen: 0 replayed, 0 skipped/);
+      const keyed = await kafkagen(['replay', '--topic', 'customer-sessions', '--all', '--stage', 'handle', '--key', 'b'], renv);
       expect(keyed.status, keyed.stderr).toBe(0);
       expect(keyed.stdout.trim()).toMatch(/^kafkagen: 1 replayed, 1 skipped/);
       const ends = await (await c.admin()).endOffsets(`${prefix}r.customer-sessions`);
@@ -99,7 +127,7 @@ describe('kafkagen produce / consume', () => {
     const pfx = `${prefix}p.`;
     const file = path.join(repo, '.cache', `${pfx}session.json`);
     writeFileSync(file, JSON.stringify({ ...(examples['ownlens/customer/session.schema.json'] as object), session_id: randomUUID() }));
-    const sent = kafkagen(['produce', '--topic', 'customer-sessions', '--file', file], { KAFKA_TOPIC_PREFIX: pfx });
+    const sent = await kafkagen(['produce', '--topic', 'customer-sessions', '--file', file], { KAFKA_TOPIC_PREFIX: pfx });
     expect(sent.stderr).toBe('');
     expect(sent.status).toBe(0);
     expect(JSON.parse(sent.stdout)).toMatchObject({ topic: 'customer-sessions', offset: '0' });
@@ -118,7 +146,7 @@ describe('kafkagen produce / consume', () => {
     } finally {
       await c.close();
     }
-    const r = kafkagen(['replay', '--topic', 'customer-sessions'], { KAFKA_TOPIC_PREFIX: pfx });
+    const r = await kafkagen(['replay', '--topic', 'customer-sessions'], { KAFKA_TOPIC_PREFIX: pfx });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(`kafkagen: 0 replayed, 0 skipped (${pfx}customer-sessions.dlq does not exist yet: nothing was dead-lettered)`);
@@ -133,7 +161,7 @@ describe('kafkagen produce / consume', () => {
     const bad = { ...good, session_id: 'not-a-uuid' };
     const file = path.join(repo, '.cache', `${prefix}bad.json`);
     writeFileSync(file, JSON.stringify([{ ...good, session_id: randomUUID() }, bad]));
-    const r = kafkagen(['produce', '--topic', 'customer-sessions', '--file', file], { KAFKA_TOPIC_PREFIX: `${prefix}bad.` });
+    const r = await kafkagen(['produce', '--topic', 'customer-sessions', '--file', file], { KAFKA_TOPIC_PREFIX: `${prefix}bad.` });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Session for customer-sessions is invalid: \/session_id: must match format "uuid"/);
     expect(r.stdout).toBe('');
@@ -144,7 +172,7 @@ describe('kafkagen produce / consume', () => {
 
   it('topics creates the catalog\'s missing topics with their partitions and configs, once', async () => {
     const tenv = { KAFKA_TOPIC_PREFIX: `${prefix}t.` };
-    const dry = kafkagen(['topics', '--dry-run'], tenv);
+    const dry = await kafkagen(['topics', '--dry-run'], tenv);
     expect(dry.status, dry.stderr).toBe(0);
     const dryRows = dry.stdout.trim().split('\n');
     expect(dryRows[0]).toMatch(/^topic +partitions +replication +status$/);
@@ -154,7 +182,7 @@ describe('kafkagen produce / consume', () => {
       expect((await admin.listTopics()).filter((t) => t.startsWith(`${prefix}t.`))).toEqual([]);
       // A topic made elsewhere with another partition count is reported, never changed.
       await admin.createTopics({ topics: [{ topic: `${prefix}t.model-predictions`, numPartitions: 2 }], waitForLeaders: true });
-      const made = kafkagen(['topics'], tenv);
+      const made = await kafkagen(['topics'], tenv);
       expect(made.status, made.stderr).toBe(0);
       const madeRows = made.stdout.trim().split('\n').slice(1);
       expect(madeRows.filter((r) => !r.endsWith('created'))).toEqual([expect.stringMatching(/t\.model-predictions +12 +broker's +exists with 2 partitions$/)]);
@@ -162,21 +190,21 @@ describe('kafkagen produce / consume', () => {
       expect(meta.topics.map((t) => t.partitions.length)).toEqual([6, 6]);
       const described = await admin.describeConfigs({ resources: [{ type: 2, name: `${prefix}t.audit-logs`, configNames: ['retention.ms'] }], includeSynonyms: false });
       expect(described.resources[0]!.configEntries[0]!.configValue).toBe('31536000000');
-      const again = kafkagen(['topics'], tenv);
+      const again = await kafkagen(['topics'], tenv);
       expect(again.status, again.stderr).toBe(0);
       expect(again.stdout.trim().split('\n').slice(1).filter((r) => !r.endsWith('exists'))).toEqual([expect.stringMatching(/model-predictions .*exists with 2 partitions$/)]);
       expect(again.stdout).toMatch(/t\.model-predictions +12 +broker's +exists with 2 partitions\n/);
     });
   }, 120_000);
 
-  it('refuses a header that is not NAME=VALUE with exit 2', () => {
-    const r = kafkagen(['produce', '--topic', 'customer-sessions', '--file', 'x.json', '--header', 'tenant'], env);
+  it('refuses a header that is not NAME=VALUE with exit 2', async () => {
+    const r = await kafkagen(['produce', '--topic', 'customer-sessions', '--file', 'x.json', '--header', 'tenant'], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--header "tenant" is not NAME=VALUE');
   });
 
-  it('names a topic that is not in the catalog, with a suggestion', () => {
-    const r = kafkagen(['consume', '--topic', 'customer-sesions', '--max', '1'], env);
+  it('names a topic that is not in the catalog, with a suggestion', async () => {
+    const r = await kafkagen(['consume', '--topic', 'customer-sesions', '--max', '1'], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('topic "customer-sesions" is not in the catalog');
     expect(r.stderr).toContain('did you mean customer-sessions?');
