@@ -10,7 +10,7 @@ import { type DeadLetterStage, deadLetter } from './dlq.js';
 import { isRetriable, KafkagenRuntimeError, messageOf } from './errors.js';
 import { HEADERS } from './headers.js';
 import { callHook } from './hooks.js';
-import { backoffDelay, type RetryPolicy, sleep } from './retry.js';
+import { backoffDelay, type RetryPolicy, sleep, withRetry } from './retry.js';
 import { type Decoded, isDecodeError, TopicSerde } from './serde/index.js';
 import type { BatchControl, IncomingRecord, TransportConsumer } from './transport/types.js';
 
@@ -71,6 +71,20 @@ interface Route {
   retry: RetryPolicy;
   deadLetterTopic: string;
   handle: (event: unknown, ctx: EventContext) => Promise<void> | void;
+}
+
+/** Short: a commit that keeps failing fails the batch, which is then read again. */
+const COMMIT_RETRY: RetryPolicy = { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 1_000, multiplier: 2, jitter: 0.2 };
+
+/** The member lost its generation: the commit would be refused again until the client rejoins. */
+const GROUP_CHANGED = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+/**
+ * A failed commit worth repeating in place (coordinator loading or moving, a timeout): failing
+ * the batch instead would run its handlers again. Group changes propagate so the client rejoins.
+ */
+export function isRetriableCommitError(e: unknown): boolean {
+  return isRetriable(e) && !GROUP_CHANGED.has(String((e as { type?: unknown }).type));
 }
 
 /** Gives a record up unhandled (iterator closed): not committed, read again. */
@@ -216,7 +230,11 @@ export class GroupConsumer {
     const commit = async () => {
       const start = performance.now();
       const offset = String(progress.next);
-      await control.commit(offset);
+      // No abort signal: the commit while stopping is the one that saves handled records from a rerun.
+      await withRetry(() => control.commit(offset), COMMIT_RETRY, {
+        retriable: isRetriableCommitError,
+        onRetry: (e, attempt, delayMs) => this.client.logger.warn(`commit of ${key} failed (attempt ${attempt}/${COMMIT_RETRY.attempts}); retrying in ${delayMs} ms`, { offset, error: messageOf(e) }),
+      });
       callHook(this.client.hooks, 'onCommitted', { topic, partition, offset, records: uncommitted, durationMs: performance.now() - start });
       uncommitted = 0;
       lastCommit = Date.now();

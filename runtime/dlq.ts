@@ -82,24 +82,44 @@ export async function replayDeadLetters(client: KafkaClient, options: ReplayOpti
   const consumer = await client.transport.consumer({ groupId, maxWaitTimeMs: 500 });
   const producer = await client.sharedProducer();
   const timeoutMs = options.timeoutMs ?? 60_000;
+  // kafkajs re-delivers a batch whose handler failed (and restarts a crashed consumer from the
+  // last commit; `all` commits nothing): what was already sent or skipped is not done again.
+  const handled = new Set<string>();
   try {
     await consumer.subscribe([topic], true);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new KafkagenRuntimeError('REPLAY_FAILED', `replay of ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs);
+      const fail = (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      };
+      // A crash kafkajs gives up on would otherwise leave replay waiting for its timeout.
+      consumer.onCrash((e, restarting) => {
+        if (!restarting) fail(e);
+      });
       consumer
         .run(async ({ partition, records }, control) => {
           const end = ends.get(partition) ?? 0n;
           const mine = records.filter((r) => BigInt(r.offset) < end);
-          // Sends made together go out in one request, in order (the send queue).
-          await Promise.all(
-            mine.map((r) => {
+          // Sends made together go out in one request, in order (the send queue). Counted once
+          // sent; all settle before a failure fails the batch, so none is sent twice.
+          const sends = await Promise.allSettled(
+            mine.map(async (r) => {
+              const at = `${partition}@${r.offset}`;
+              if (handled.has(at)) return;
               const original = r.headers[DLQ_HEADERS.topic];
-              if (!original || (options.filter && !options.filter(r))) return void result.skipped++;
-              result.replayed++;
+              if (!original || (options.filter && !options.filter(r))) {
+                handled.add(at);
+                return void result.skipped++;
+              }
               const p = Number(r.headers[DLQ_HEADERS.partition]);
-              return producer.send(original, [{ key: r.key, value: r.value, headers: { ...withoutDlqHeaders(r.headers), [DLQ_HEADERS.replayedFrom]: `${topic}/${partition}@${r.offset}` }, partition: p >= 0 ? p : undefined }]);
+              await producer.send(original, [{ key: r.key, value: r.value, headers: { ...withoutDlqHeaders(r.headers), [DLQ_HEADERS.replayedFrom]: `${topic}/${at}` }, partition: p >= 0 ? p : undefined }]);
+              handled.add(at);
+              result.replayed++;
             }),
           );
+          const failed = sends.find((s) => s.status === 'rejected');
+          if (failed) throw failed.reason;
           const last = mine.at(-1);
           if (last) {
             control.resolveOffset(last.offset);
@@ -112,7 +132,7 @@ export async function replayDeadLetters(client: KafkaClient, options: ReplayOpti
             resolve();
           }
         }, 1)
-        .catch(reject);
+        .catch(fail);
     });
   } finally {
     await consumer.stop().catch(() => {});
