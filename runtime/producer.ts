@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { KafkaClient } from './client.js';
 import type { TopicDescriptor } from './descriptor.js';
-import { isKafkagenRuntimeError, isRetriable, KafkagenRuntimeError, messageOf } from './errors.js';
+import { isKafkagenRuntimeError, isRetriable, KafkagenRuntimeError, messageOf, type RuntimeErrorCode } from './errors.js';
 import { buildRecordHeaders } from './headers.js';
 import { callHook } from './hooks.js';
 import { type Encoded, TopicSerde } from './serde/index.js';
@@ -47,6 +47,9 @@ export interface SendResult extends SentRecord {
 
 type Prepared = { record: OutgoingRecord; eventType: string; schemaId: number; correlationId: string };
 
+/** The caller's own invalid event, thrown before anything is attempted: not a failed send. */
+const CALLER_ERRORS = new Set<RuntimeErrorCode>(['VALIDATION_FAILED', 'KEY_MISSING', 'UNKNOWN_EVENT_TYPE']);
+
 export class TopicProducer<TInput> {
   private readonly serde: TopicSerde;
   readonly topic: string;
@@ -60,31 +63,42 @@ export class TopicProducer<TInput> {
   }
 
   async send(event: TInput, options: SendOptions = {}): Promise<SendResult> {
-    return (await this.sendPrepared([await this.prepare(event, options)]))[0]!;
+    return (await this.sendPrepared(1, async () => [await this.prepare(event, options)]))[0]!;
   }
 
   /** Validates every event first (none is sent if one is invalid), then sends them in one request. */
   async sendBatch(events: Array<TInput | { event: TInput; options?: SendOptions }>): Promise<SendResult[]> {
-    const prepared = events.map((e) => (isWrapped<TInput>(e) ? this.prepare(e.event, e.options) : this.prepare(e)));
-    // Synchronous once the schema id is cached: no promise per record.
-    return this.sendPrepared(prepared.some((p) => p instanceof Promise) ? await Promise.all(prepared) : (prepared as Prepared[]));
+    return this.sendPrepared(events.length, () => {
+      const prepared = events.map((e) => (isWrapped<TInput>(e) ? this.prepare(e.event, e.options) : this.prepare(e)));
+      // Synchronous once the schema id is cached: no promise per record.
+      return prepared.some((p) => p instanceof Promise) ? Promise.all(prepared) : (prepared as Prepared[]);
+    });
   }
 
   /** For topics with a key schema: the key is validated and encoded like the value. */
   async sendKeyed(key: unknown, event: TInput, options: SendOptions = {}): Promise<SendResult> {
     if (this.descriptor.key.kind !== 'schema') return this.send(event, { ...options, key: String(key) });
-    return (await this.sendPrepared([await this.prepare(event, options, await this.serde.encodeKey(key))]))[0]!;
+    return (await this.sendPrepared(1, async () => [await this.prepare(event, options, await this.serde.encodeKey(key))]))[0]!;
   }
 
-  private async sendPrepared(prepared: Prepared[]): Promise<SendResult[]> {
+  /**
+   * Encoding is inside the try: a registry that cannot give the schema id fails the send as
+   * surely as a broker does, and metrics must see it. Only the caller's own invalid event
+   * (nothing attempted) skips onSendFailed.
+   */
+  private async sendPrepared(records: number, prepare: () => Prepared[] | Promise<Prepared[]>): Promise<SendResult[]> {
     const start = performance.now();
+    let prepared: Prepared[] | undefined;
     let sent: SentRecord[];
     try {
+      prepared = await prepare();
       sent = await (await this.client.sharedProducer()).send(this.topic, prepared.map((p) => p.record));
     } catch (e) {
-      callHook(this.client.hooks, 'onSendFailed', { topic: this.topic, records: prepared.length, error: e, durationMs: performance.now() - start });
-      if (isKafkagenRuntimeError(e)) throw e; // e.g. BROKER_UNREACHABLE, which says what to fix
-      throw new KafkagenRuntimeError('SEND_FAILED', `sending ${prepared.length} record(s) to ${this.topic} failed: ${messageOf(e)}`, { retriable: isRetriable(e), cause: e });
+      if (isKafkagenRuntimeError(e) && CALLER_ERRORS.has(e.code)) throw e;
+      callHook(this.client.hooks, 'onSendFailed', { topic: this.topic, records, error: e, durationMs: performance.now() - start });
+      // Encoding errors as they are (e.g. REGISTRY_UNAVAILABLE); BROKER_UNREACHABLE says what to fix.
+      if (prepared === undefined || isKafkagenRuntimeError(e)) throw e;
+      throw new KafkagenRuntimeError('SEND_FAILED', `sending ${records} record(s) to ${this.topic} failed: ${messageOf(e)}`, { retriable: isRetriable(e), cause: e });
     }
     const durationMs = performance.now() - start;
     const hooks = this.client.hooks?.onProduced && this.client.hooks;
