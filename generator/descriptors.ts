@@ -29,6 +29,7 @@ export function runtimeDescriptor(topic: Topic, model: Model, bindings: TopicBin
     partitions: topic.partitions,
     replicationFactor: topic.replicationFactor,
     config: topic.config,
+    ...(topic.envelope && { envelope: topic.envelope }),
   };
   if (bindings.union) {
     descriptor.union = { ...bind(bindings.union), ...(topic.format === 'avro' ? { codec: createAvroType(unionSchema(topic.events.map((e) => model.types.get(e.typeId)!)), { long }) } : {}) };

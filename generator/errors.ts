@@ -14,6 +14,7 @@ export type KafkagenErrorCode =
   | 'CATALOG_INVALID'
   | 'CATALOG_SCHEMA_MISSING'
   | 'CATALOG_KEY_FIELD'
+  | 'CATALOG_ENVELOPE'
   | 'CATALOG_TOPIC_NAME'
   | 'CHECK_STALE'
   | 'USAGE';

@@ -1,6 +1,7 @@
 // The format-neutral model: loaders (load/*) build it from .avsc, JSON Schema and the
 // catalog; emitters (emit/*) only read it. No emitter opens a schema file and no loader
 // knows about TypeScript syntax.
+import type { EnvelopeDescriptor } from '../runtime/envelope.js';
 
 export type SchemaFormat = 'avro' | 'json';
 
@@ -138,6 +139,8 @@ export interface Topic {
   replicationFactor?: number;
   /** Topic configs (retention.ms, cleanup.policy, ...) used when kafkagen creates the topic. */
   config?: Record<string, string>;
+  /** Envelope fields the producer fills in (`now` resolved to the field's own type). */
+  envelope?: EnvelopeDescriptor;
   source: SourceLocation;
 }
 

@@ -1,6 +1,7 @@
 // What generated code tells the runtime about a topic: plain data plus the generated codecs
 // and validators. The runtime takes every decision from here; generated classes add types.
 import type { AvroCodec } from './avro.js';
+import type { EnvelopeDescriptor } from './envelope.js';
 import type { RetryPolicy } from './retry.js';
 import type { Validator } from './validation.js';
 
@@ -42,6 +43,8 @@ export interface TopicDescriptor {
   replicationFactor?: number;
   /** Topic configs for ensureTopics (the dead-letter topic gets them too). */
   config?: Record<string, string>;
+  /** Envelope fields the producer fills in when the caller leaves them unset. */
+  envelope?: EnvelopeDescriptor;
 }
 
 /** The binding a value is written with: the topic's union, or the event's own subject. */

@@ -12,6 +12,8 @@ export type { ClientOptions } from './client.js';
 export { configFromEnv, DEFAULTS, validateConfig } from './config.js';
 export type { ClientConfig, Compression, ConsumerConfig, ProducerConfig, RegistryConfig, SaslConfig, SaslMechanism, TlsConfig } from './config.js';
 export type { EventDescriptor, KeyDescriptor, SchemaBinding, SubjectRef, TopicDescriptor } from './descriptor.js';
+export { fillEnvelope } from './envelope.js';
+export type { Enveloped, EnvelopeDescriptor, EnvelopeSource } from './envelope.js';
 
 export { causedBy, TopicProducer } from './producer.js';
 export type { SendOptions, SendResult } from './producer.js';

@@ -1,8 +1,11 @@
 // Validate (an invalid event throws VALIDATION_FAILED with every path; nothing is sent), key,
 // encode, add the tracing headers, send through the client's shared idempotent producer.
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { KafkaClient } from './client.js';
+import { DEFAULTS } from './config.js';
 import type { TopicDescriptor } from './descriptor.js';
+import { envelopeCorrelationId, fillEnvelope } from './envelope.js';
 import { isKafkagenRuntimeError, isRetriable, KafkagenRuntimeError, messageOf, type RuntimeErrorCode } from './errors.js';
 import { buildRecordHeaders } from './headers.js';
 import { callHook } from './hooks.js';
@@ -69,10 +72,25 @@ export class TopicProducer<TInput> {
   /** Validates every event first (none is sent if one is invalid), then sends them in one request. */
   async sendBatch(events: Array<TInput | { event: TInput; options?: SendOptions }>): Promise<SendResult[]> {
     return this.sendPrepared(events.length, () => {
-      const prepared = events.map((e) => (isWrapped<TInput>(e) ? this.prepare(e.event, e.options) : this.prepare(e)));
+      const prepared: Array<Prepared | Promise<Prepared>> = [];
+      try {
+        for (const e of events) prepared.push(isWrapped<TInput>(e) ? this.prepare(e.event, e.options) : this.prepare(e));
+      } catch (e) {
+        // An invalid event fails the batch: lookups already started must not reject unhandled.
+        for (const p of prepared) if (p instanceof Promise) p.catch(() => {});
+        throw e;
+      }
       // Synchronous once the schema id is cached: no promise per record.
       return prepared.some((p) => p instanceof Promise) ? Promise.all(prepared) : (prepared as Prepared[]);
     });
+  }
+
+  /**
+   * Everything send() does short of sending (envelope, validation, key, schema id): throws what
+   * send() would, so a tool can check a whole file before anything reaches the cluster.
+   */
+  async check(event: TInput, options: SendOptions = {}): Promise<void> {
+    await this.prepare(event, options);
   }
 
   /** For topics with a key schema: the key is validated and encoded like the value. */
@@ -110,6 +128,13 @@ export class TopicProducer<TInput> {
   }
 
   private prepare(event: TInput, o: SendOptions = {}, rawKey?: Buffer): Prepared | Promise<Prepared> {
+    const envelope = this.descriptor.envelope;
+    if (envelope) {
+      // One correlation id for the envelope and the header: the caller's option, else the envelope's own, else a new one.
+      const correlationId = o.correlationId || envelopeCorrelationId(envelope, event) || randomUUID();
+      o = { ...o, correlationId };
+      event = fillEnvelope(envelope, event, { clientId: this.client.config.clientId ?? DEFAULTS.clientId, correlationId, causationId: o.causationId, now: new Date() });
+    }
     const encoded = this.serde.encode(event); // validates first
     return encoded instanceof Promise ? encoded.then((e) => this.record(e, event, o, rawKey)) : this.record(encoded, event, o, rawKey);
   }

@@ -2,7 +2,6 @@
 // results and reacts to them. One KafkaClient holds every connection. Compiled under
 // strict by test/unit/generator/examples.test.ts and run against the real broker by
 // test/integration/e2e/example-service.test.ts, so this example cannot rot.
-import { randomUUID } from 'node:crypto';
 import { KafkaClient } from '../../runtime/index.js';
 import { ChipqualityInspectionEventsConsumer, ChipqualityInspectionEventsProducer, chipqualityInspectionEventsTopic } from '../../generated/index.js';
 
@@ -20,7 +19,7 @@ export async function main(): Promise<void> {
       InspectionCompleted: async (event, ctx) => {
         switch (event.outcome.$type) {
           case 'PassOutcome':
-            console.log(`${event.inspection_id} passed as ${event.outcome.grade} (${ctx.topic}@${ctx.offset})`);
+            console.log(`${event.inspection_id} passed as ${event.outcome.grade} (${ctx.topic}@${ctx.offset}) from ${event.metadata.source}, correlation ${event.metadata.correlation_id}`);
             break;
           case 'FailOutcome':
             if (event.outcome.defect_ids.length === 0) ctx.deadLetter('a failed inspection must name its defects');
@@ -44,7 +43,8 @@ export async function main(): Promise<void> {
   await inspections.send(
     {
       $type: 'InspectionCompleted', // one of the topic's six event types; the union narrows on it
-      metadata: { event_id: randomUUID(), occurred_at: new Date(), source: 'inspection-svc' }, // defaults fill the rest
+      // No metadata: the catalog's envelope fills event_id, occurred_at, source (the clientId)
+      // and correlation_id (the record's correlation id); schema defaults fill the rest.
       inspection_id: 'INS-001',
       completed_at: new Date(),
       duration_ms: 5_400n, // Avro long: bigint, never silently rounded

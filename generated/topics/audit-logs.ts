@@ -13,7 +13,11 @@ export type AuditLogsEvent =
 
 /** An event of "audit-logs" as a producer passes it. */
 export type AuditLogsEventInput =
-  | (AuditLogInput);
+  runtime.Enveloped<
+    | (AuditLogInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type AuditLogsHandlers = {
@@ -39,6 +43,7 @@ export const auditLogsTopic: runtime.TopicDescriptor = {
   deadLetterTopic: "audit-logs.quarantine",
   partitions: 12,
   config: { "retention.ms": "31536000000", "min.insync.replicas": "1" },
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "audit-logs". Share one KafkaClient: every producer uses its one connection. */

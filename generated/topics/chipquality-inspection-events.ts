@@ -18,12 +18,16 @@ export type ChipqualityInspectionEventsEvent =
 
 /** An event of "chipquality.inspection.events" as a producer passes it. */
 export type ChipqualityInspectionEventsEventInput =
-  | ({ $type: "InspectionCreated" } & InspectionCreatedInput)
-  | ({ $type: "InspectionStarted" } & InspectionStartedInput)
-  | ({ $type: "DefectDetected" } & DefectDetectedInput)
-  | ({ $type: "WaferMapCaptured" } & WaferMapCapturedInput)
-  | ({ $type: "InspectionCompleted" } & InspectionCompletedInput)
-  | ({ $type: "InspectionFailed" } & InspectionFailedInput);
+  runtime.Enveloped<
+    | ({ $type: "InspectionCreated" } & InspectionCreatedInput)
+    | ({ $type: "InspectionStarted" } & InspectionStartedInput)
+    | ({ $type: "DefectDetected" } & DefectDetectedInput)
+    | ({ $type: "WaferMapCaptured" } & WaferMapCapturedInput)
+    | ({ $type: "InspectionCompleted" } & InspectionCompletedInput)
+    | ({ $type: "InspectionFailed" } & InspectionFailedInput),
+    "metadata",
+    "event_id" | "occurred_at" | "source" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type ChipqualityInspectionEventsHandlers = {
@@ -100,6 +104,7 @@ export const chipqualityInspectionEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 3, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "chipquality.inspection.events.dlq",
   partitions: 12,
+  envelope: { field: "metadata", fill: { "event_id": "uuid", "occurred_at": "now-date", "source": "clientId", "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "chipquality.inspection.events". Share one KafkaClient: every producer uses its one connection. */

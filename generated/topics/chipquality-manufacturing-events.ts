@@ -19,13 +19,17 @@ export type ChipqualityManufacturingEventsEvent =
 
 /** An event of "chipquality.manufacturing.events" as a producer passes it. */
 export type ChipqualityManufacturingEventsEventInput =
-  | ({ $type: "BatchStarted" } & BatchStartedInput)
-  | ({ $type: "ProcessStepStarted" } & ProcessStepStartedInput)
-  | ({ $type: "ProcessStepCompleted" } & ProcessStepCompletedInput)
-  | ({ $type: "EquipmentAlarmRaised" } & EquipmentAlarmRaisedInput)
-  | ({ $type: "WaferScrapped" } & WaferScrappedInput)
-  | ({ $type: "BatchHeld" } & BatchHeldInput)
-  | ({ $type: "BatchCompleted" } & BatchCompletedInput);
+  runtime.Enveloped<
+    | ({ $type: "BatchStarted" } & BatchStartedInput)
+    | ({ $type: "ProcessStepStarted" } & ProcessStepStartedInput)
+    | ({ $type: "ProcessStepCompleted" } & ProcessStepCompletedInput)
+    | ({ $type: "EquipmentAlarmRaised" } & EquipmentAlarmRaisedInput)
+    | ({ $type: "WaferScrapped" } & WaferScrappedInput)
+    | ({ $type: "BatchHeld" } & BatchHeldInput)
+    | ({ $type: "BatchCompleted" } & BatchCompletedInput),
+    "metadata",
+    "event_id" | "occurred_at" | "source" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type ChipqualityManufacturingEventsHandlers = {
@@ -111,6 +115,7 @@ export const chipqualityManufacturingEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "chipquality.manufacturing.events.dlq",
   partitions: 12,
+  envelope: { field: "metadata", fill: { "event_id": "uuid", "occurred_at": "now-date", "source": "clientId", "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "chipquality.manufacturing.events". Share one KafkaClient: every producer uses its one connection. */

@@ -19,12 +19,16 @@ export type ChipqualityQualityEventsEvent =
 
 /** An event of "chipquality.quality.events" as a producer passes it. */
 export type ChipqualityQualityEventsEventInput =
-  | ({ $type: "QualityCheckPerformed" } & QualityCheckPerformedInput)
-  | ({ $type: "QualityScoreCalculated" } & QualityScoreCalculatedInput)
-  | ({ $type: "SpecViolationDetected" } & SpecViolationDetectedInput)
-  | ({ $type: "ChipBinned" } & ChipBinnedInput)
-  | ({ $type: "ChipDispositioned" } & ChipDispositionedInput)
-  | ({ $type: "QualityAlertRaised" } & QualityAlertRaisedInput);
+  runtime.Enveloped<
+    | ({ $type: "QualityCheckPerformed" } & QualityCheckPerformedInput)
+    | ({ $type: "QualityScoreCalculated" } & QualityScoreCalculatedInput)
+    | ({ $type: "SpecViolationDetected" } & SpecViolationDetectedInput)
+    | ({ $type: "ChipBinned" } & ChipBinnedInput)
+    | ({ $type: "ChipDispositioned" } & ChipDispositionedInput)
+    | ({ $type: "QualityAlertRaised" } & QualityAlertRaisedInput),
+    "metadata",
+    "event_id" | "occurred_at" | "source" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type ChipqualityQualityEventsHandlers = {
@@ -107,6 +111,7 @@ export const chipqualityQualityEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 4, initialBackoffMs: 500, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "chipquality.quality.events.dlq",
   partitions: 24,
+  envelope: { field: "metadata", fill: { "event_id": "uuid", "occurred_at": "now-date", "source": "clientId", "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "chipquality.quality.events". Share one KafkaClient: every producer uses its one connection. */

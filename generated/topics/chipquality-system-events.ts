@@ -18,12 +18,16 @@ export type ChipqualitySystemEventsEvent =
 
 /** An event of "chipquality.system.events" as a producer passes it. */
 export type ChipqualitySystemEventsEventInput =
-  | ({ $type: "ServiceStarted" } & ServiceStartedInput)
-  | ({ $type: "ServiceStopped" } & ServiceStoppedInput)
-  | ({ $type: "HealthStatusChanged" } & HealthStatusChangedInput)
-  | ({ $type: "ConfigurationChanged" } & ConfigurationChangedInput)
-  | ({ $type: "ResourceThresholdExceeded" } & ResourceThresholdExceededInput)
-  | ({ $type: "MaintenanceScheduled" } & MaintenanceScheduledInput);
+  runtime.Enveloped<
+    | ({ $type: "ServiceStarted" } & ServiceStartedInput)
+    | ({ $type: "ServiceStopped" } & ServiceStoppedInput)
+    | ({ $type: "HealthStatusChanged" } & HealthStatusChangedInput)
+    | ({ $type: "ConfigurationChanged" } & ConfigurationChangedInput)
+    | ({ $type: "ResourceThresholdExceeded" } & ResourceThresholdExceededInput)
+    | ({ $type: "MaintenanceScheduled" } & MaintenanceScheduledInput),
+    "metadata",
+    "event_id" | "occurred_at" | "source" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type ChipqualitySystemEventsHandlers = {
@@ -94,6 +98,7 @@ export const chipqualitySystemEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 2, initialBackoffMs: 100, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "chipquality.system.events.dlq",
   partitions: 3,
+  envelope: { field: "metadata", fill: { "event_id": "uuid", "occurred_at": "now-date", "source": "clientId", "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "chipquality.system.events". Share one KafkaClient: every producer uses its one connection. */

@@ -19,13 +19,17 @@ export type ChipqualityUserEventsEvent =
 
 /** An event of "chipquality.user.events" as a producer passes it. */
 export type ChipqualityUserEventsEventInput =
-  | ({ $type: "UserCreated" } & UserCreatedInput)
-  | ({ $type: "UserProfileUpdated" } & UserProfileUpdatedInput)
-  | ({ $type: "UserRoleChanged" } & UserRoleChangedInput)
-  | ({ $type: "UserLoggedIn" } & UserLoggedInInput)
-  | ({ $type: "UserLoggedOut" } & UserLoggedOutInput)
-  | ({ $type: "UserActionPerformed" } & UserActionPerformedInput)
-  | ({ $type: "UserDeactivated" } & UserDeactivatedInput);
+  runtime.Enveloped<
+    | ({ $type: "UserCreated" } & UserCreatedInput)
+    | ({ $type: "UserProfileUpdated" } & UserProfileUpdatedInput)
+    | ({ $type: "UserRoleChanged" } & UserRoleChangedInput)
+    | ({ $type: "UserLoggedIn" } & UserLoggedInInput)
+    | ({ $type: "UserLoggedOut" } & UserLoggedOutInput)
+    | ({ $type: "UserActionPerformed" } & UserActionPerformedInput)
+    | ({ $type: "UserDeactivated" } & UserDeactivatedInput),
+    "metadata",
+    "event_id" | "occurred_at" | "source" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type ChipqualityUserEventsHandlers = {
@@ -105,6 +109,7 @@ export const chipqualityUserEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "chipquality.user.events.dlq",
   partitions: 6,
+  envelope: { field: "metadata", fill: { "event_id": "uuid", "occurred_at": "now-date", "source": "clientId", "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "chipquality.user.events". Share one KafkaClient: every producer uses its one connection. */

@@ -13,7 +13,11 @@ export type CompanyInternalContentEventsEvent =
 
 /** An event of "company-internal-content-events" as a producer passes it. */
 export type CompanyInternalContentEventsEventInput =
-  | (InternalContentInput);
+  runtime.Enveloped<
+    | (InternalContentInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type CompanyInternalContentEventsHandlers = {
@@ -38,6 +42,7 @@ export const companyInternalContentEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "company-internal-content-events.dlq",
   partitions: 3,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "company-internal-content-events". Share one KafkaClient: every producer uses its one connection. */

@@ -13,7 +13,11 @@ export type ComplianceEventsEvent =
 
 /** An event of "compliance-events" as a producer passes it. */
 export type ComplianceEventsEventInput =
-  | (ComplianceEventInput);
+  runtime.Enveloped<
+    | (ComplianceEventInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type ComplianceEventsHandlers = {
@@ -38,6 +42,7 @@ export const complianceEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 8, initialBackoffMs: 200, maxBackoffMs: 60000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "compliance-events.dlq",
   partitions: 3,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "compliance-events". Share one KafkaClient: every producer uses its one connection. */

@@ -13,7 +13,11 @@ export type CustomerSessionsEvent =
 
 /** An event of "customer-sessions" as a producer passes it. */
 export type CustomerSessionsEventInput =
-  | (SessionInput);
+  runtime.Enveloped<
+    | (SessionInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type CustomerSessionsHandlers = {
@@ -38,6 +42,7 @@ export const customerSessionsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "customer-sessions.dlq",
   partitions: 6,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "customer-sessions". Share one KafkaClient: every producer uses its one connection. */

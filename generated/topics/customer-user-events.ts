@@ -13,7 +13,11 @@ export type CustomerUserEventsEvent =
 
 /** An event of "customer-user-events" as a producer passes it. */
 export type CustomerUserEventsEventInput =
-  | (UserEventInput);
+  runtime.Enveloped<
+    | (UserEventInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type CustomerUserEventsHandlers = {
@@ -38,6 +42,7 @@ export const customerUserEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "customer-user-events.dlq",
   partitions: 12,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "customer-user-events". Share one KafkaClient: every producer uses its one connection. */

@@ -13,7 +13,11 @@ export type EditorialArticlesEvent =
 
 /** An event of "editorial-articles" as a producer passes it. */
 export type EditorialArticlesEventInput =
-  | (ArticleInput);
+  runtime.Enveloped<
+    | (ArticleInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type EditorialArticlesHandlers = {
@@ -38,6 +42,7 @@ export const editorialArticlesTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "editorial-articles.dlq",
   partitions: 3,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "editorial-articles". Share one KafkaClient: every producer uses its one connection. */

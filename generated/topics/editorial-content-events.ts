@@ -13,7 +13,11 @@ export type EditorialContentEventsEvent =
 
 /** An event of "editorial-content-events" as a producer passes it. */
 export type EditorialContentEventsEventInput =
-  | (ContentEventInput);
+  runtime.Enveloped<
+    | (ContentEventInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type EditorialContentEventsHandlers = {
@@ -38,6 +42,7 @@ export const editorialContentEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "editorial-content-events.dlq",
   partitions: 6,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "editorial-content-events". Share one KafkaClient: every producer uses its one connection. */

@@ -13,7 +13,11 @@ export type ModelPredictionsEvent =
 
 /** An event of "model-predictions" as a producer passes it. */
 export type ModelPredictionsEventInput =
-  | (ModelPredictionInput);
+  runtime.Enveloped<
+    | (ModelPredictionInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type ModelPredictionsHandlers = {
@@ -38,6 +42,7 @@ export const modelPredictionsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 3, initialBackoffMs: 100, maxBackoffMs: 2000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "model-predictions.dlq",
   partitions: 12,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "model-predictions". Share one KafkaClient: every producer uses its one connection. */

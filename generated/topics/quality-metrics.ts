@@ -13,7 +13,11 @@ export type QualityMetricsEvent =
 
 /** An event of "quality-metrics" as a producer passes it. */
 export type QualityMetricsEventInput =
-  | (QualityMetricInput);
+  runtime.Enveloped<
+    | (QualityMetricInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type QualityMetricsHandlers = {
@@ -38,6 +42,7 @@ export const qualityMetricsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "quality-metrics.dlq",
   partitions: 3,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "quality-metrics". Share one KafkaClient: every producer uses its one connection. */

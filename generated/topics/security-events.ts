@@ -13,7 +13,11 @@ export type SecurityEventsEvent =
 
 /** An event of "security-events" as a producer passes it. */
 export type SecurityEventsEventInput =
-  | (SecurityEventInput);
+  runtime.Enveloped<
+    | (SecurityEventInput),
+    "metadata",
+    "produced_at" | "producer" | "version" | "correlation_id"
+  >;
 
 /** Handlers by event type; an event type without a handler is acknowledged and skipped. */
 export type SecurityEventsHandlers = {
@@ -38,6 +42,7 @@ export const securityEventsTopic: runtime.TopicDescriptor = {
   retry: { attempts: 8, initialBackoffMs: 200, maxBackoffMs: 30000, multiplier: 2, jitter: 0.2 },
   deadLetterTopic: "security-events.dlq",
   partitions: 6,
+  envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 
 /** Typed producer for "security-events". Share one KafkaClient: every producer uses its one connection. */

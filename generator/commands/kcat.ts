@@ -10,7 +10,6 @@ import { isKafkagenRuntimeError, type KafkagenRuntimeError } from '../../runtime
 import { DLQ_HEADERS } from '../../runtime/headers.js';
 import { fromJson, toJson } from '../../runtime/json-values.js';
 import { silentLogger } from '../../runtime/logger.js';
-import { TopicSerde } from '../../runtime/serde/index.js';
 import { resolveContext } from '../context.js';
 import { runtimeDescriptor } from '../descriptors.js';
 import { closest, KafkagenError } from '../errors.js';
@@ -41,7 +40,7 @@ function descriptorFor(config: string | undefined, topicName: string, cwd: strin
 }
 
 function client(registry: string | undefined, brokers: string | undefined): KafkaClient {
-  return new KafkaClient(configFromEnv(process.env, { ...(brokers ? { brokers: brokers.split(',') } : {}), ...(registry ? { registry: { url: registry } } : {}), logger: silentLogger, clientId: 'kafkagen-cli' }));
+  return new KafkaClient(configFromEnv(process.env, { ...(brokers ? { brokers: brokers.split(',') } : {}), ...(registry ? { registry: { url: registry } } : {}), logger: silentLogger, ...(process.env.KAFKA_CLIENT_ID ? {} : { clientId: 'kafkagen-cli' }) }));
 }
 
 /**
@@ -68,19 +67,19 @@ export async function produceCommand(opts: { topic: string; file: string; key?: 
   const c = client(opts.registry, opts.brokers);
   const badInput = (e: KafkagenRuntimeError) => (e.code === 'VALIDATION_FAILED' || e.code === 'UNKNOWN_EVENT_TYPE' || e.code === 'KEY_MISSING' ? 2 : 1);
   return withClient(c, io, async () => {
+    const producer = c.producerFor(d);
+    const options = {
+      ...(opts.key !== undefined ? { key: opts.key } : {}),
+      ...(opts.headers && Object.keys(opts.headers).length > 0 ? { headers: opts.headers } : {}),
+      ...(opts.correlationId !== undefined ? { correlationId: opts.correlationId } : {}),
+      ...(opts.causationId !== undefined ? { causationId: opts.causationId } : {}),
+    };
     // Every event is valid before anything happens on the cluster: an invalid file creates no topic.
-    const serde = new TopicSerde(d, c.registry);
-    for (const event of events) await serde.encode(event);
+    for (const event of events) await producer.check(event, options);
     // The catalog's partitions apply when kafkagen creates the topic: broker auto-creation would make one partition.
     await ensureTopics(c, d, io);
-    const producer = c.producerFor(d);
     for (const [i, event] of events.entries()) {
-      const r = await producer.send(event, {
-        ...(opts.key !== undefined ? { key: opts.key } : {}),
-        ...(opts.headers && Object.keys(opts.headers).length > 0 ? { headers: opts.headers } : {}),
-        ...(opts.correlationId !== undefined ? { correlationId: opts.correlationId } : {}),
-        ...(opts.causationId !== undefined ? { causationId: opts.causationId } : {}),
-      });
+      const r = await producer.send(event, options);
       // The catalog name, as consume and ctx.topic print it (without KAFKA_TOPIC_PREFIX).
       io.out(JSON.stringify({ topic: d.topic, partition: r.partition, offset: r.offset, eventType: r.eventType, schemaId: r.schemaId, index: i }));
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { KafkagenError } from '../errors.js';
 import type { Model, NamedType, Topic } from '../model.js';
+import type { EnvelopeSource } from '../../runtime/envelope.js';
 import { jsDoc, stringLiteral, typeIdentifier } from '../names.js';
 import type { ManifestSubject, TopicBindings } from '../registration.js';
 import { header } from './header.js';
@@ -218,6 +219,11 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
   if (topic.partitions !== undefined) fields.push(`  partitions: ${topic.partitions}`);
   if (topic.replicationFactor !== undefined) fields.push(`  replicationFactor: ${topic.replicationFactor}`);
   if (topic.config !== undefined) fields.push(`  config: { ${Object.entries(topic.config).map(([k, v]) => `${stringLiteral(k)}: ${stringLiteral(v)}`).join(', ')} }`);
+  const envelope = topic.envelope;
+  if (envelope) {
+    const source = (v: EnvelopeSource) => (typeof v === 'string' ? stringLiteral(v) : `{ const: ${typeof v.const === 'string' ? stringLiteral(v.const) : String(v.const)} }`);
+    fields.push(`  envelope: { field: ${stringLiteral(envelope.field)}, fill: { ${Object.entries(envelope.fill).map(([k, v]) => `${stringLiteral(k)}: ${source(v)}`).join(', ')} } }`);
+  }
 
   return template({
     header: header(topic.source.file),
@@ -225,7 +231,10 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
     doc: jsDoc([topic.description, `Events of topic ${topic.name}${multi ? ` (${events.length} event types)` : ''}.`].filter(Boolean).join('\n\n')),
     base,
     eventUnion: eventLines.join('\n'),
-    inputUnion: inputLines.join('\n'),
+    // With an envelope, the fields the producer fills are optional on input.
+    inputUnion: envelope
+      ? `  runtime.Enveloped<\n${inputLines.map((l) => `  ${l}`).join('\n')},\n    ${stringLiteral(envelope.field)},\n    ${Object.keys(envelope.fill).map(stringLiteral).join(' | ')}\n  >`
+      : inputLines.join('\n'),
     handlerLines: handlerLines.join('\n'),
     descriptor: `${base.charAt(0).toLowerCase()}${base.slice(1)}Topic`,
     descriptorLiteral: `{\n${fields.join(',\n')},\n}`,

@@ -6,7 +6,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { recordTags } from '../../runtime/avro.js';
 import { type CatalogSource, catalogLine } from '../context.js';
 import { closest, forEachReportingAll, KafkagenError, type KafkagenErrorCode, throwCollected } from '../errors.js';
-import type { CompatibilityLevel, NamedType, RetryPolicy, SubjectNaming, Topic, TopicEvent, TopicKey, TypeNode } from '../model.js';
+import type { EnvelopeDescriptor, EnvelopeSource } from '../../runtime/envelope.js';
+import type { CompatibilityLevel, FieldNode, NamedType, RetryPolicy, SubjectNaming, Topic, TopicEvent, TopicKey, TypeNode } from '../model.js';
 import { pointerSegment } from '../../runtime/validation.js';
 
 export const RETRY_DEFAULTS: RetryPolicy = { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000, multiplier: 2, jitter: 0.2 };
@@ -16,7 +17,10 @@ export const CONSUMER_GROUP_DEFAULT = '{topic}-consumer';
 const catalogSchema = JSON.parse(readFileSync(fileURLToPath(new URL('../catalog.schema.json', import.meta.url)), 'utf8'));
 let validateCatalog: ReturnType<Ajv['compile']> | undefined;
 
+type RawEnvelope = { field: string; fill: Record<string, 'uuid' | 'now' | 'clientId' | 'correlationId' | 'causationId' | { const: string | number | boolean }> };
+
 interface RawPolicy {
+  envelope?: RawEnvelope;
   compatibility?: CompatibilityLevel;
   subjectNaming?: SubjectNaming;
   retry?: Partial<RetryPolicy>;
@@ -24,7 +28,8 @@ interface RawPolicy {
   consumerGroup?: string;
 }
 
-interface RawTopic extends RawPolicy {
+interface RawTopic extends Omit<RawPolicy, 'envelope'> {
+  envelope?: RawEnvelope | false;
   description?: string;
   value: string | string[];
   key?: 'string' | { field: string } | { fields: string[]; separator?: string } | { schema: string };
@@ -67,6 +72,8 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
     const format = eventTypes[0]!.format;
     const events = eventNames(eventTypes);
     const key = resolveKey(raw.key, eventTypes, types, `${at}/key`, fail);
+    const rawEnvelope = raw.envelope === false ? undefined : (raw.envelope ?? defaults.envelope);
+    const envelope = rawEnvelope && resolveEnvelope(rawEnvelope, eventTypes, types, raw.envelope ? `${at}/envelope` : '/defaults/envelope', name, fail);
     const fill = (template: string) => template.replace(/\{topic\}/g, name);
     return {
       name,
@@ -82,6 +89,7 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
       partitions: raw.partitions,
       replicationFactor: raw.replicationFactor,
       config: raw.config === undefined ? undefined : Object.fromEntries(Object.entries(raw.config).map(([k, v]) => [k, String(v)])),
+      ...(envelope && { envelope }),
       source: { file: catalog.display, pointer: at },
     };
   }
@@ -97,7 +105,9 @@ function checkShape(catalog: CatalogSource): void {
     const place = placeOf(e);
     byPlace.set(place, [...(byPlace.get(place) ?? []), e]);
   }
-  throwCollected([...byPlace.values()].map((errors) => shapeError(catalog, [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || (a.keyword === 'oneOf' ? 1 : -1))[0]!)));
+  // Of a oneOf's branches at the same depth, the one listing allowed values says most.
+  const rank = (e: ErrorObject) => ['enum', 'const', 'propertyNames'].includes(e.keyword) ? 0 : e.keyword === 'oneOf' ? 3 : e.keyword === 'type' ? 2 : 1;
+  throwCollected([...byPlace.values()].map((errors) => shapeError(catalog, [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || rank(a) - rank(b))[0]!)));
 }
 
 /** `/topics/<name>` or the top-level key an error is about. */
@@ -168,6 +178,91 @@ function resolveKey(raw: RawTopic['key'], events: NamedType[], types: Map<string
     }
   }
   return { kind: 'field', field: raw.field };
+}
+
+/**
+ * Checks the envelope against every event type of the topic: the field is a record/object in
+ * each, each filled name is a field of it whose type takes the value, and `now` takes the
+ * field's own form (Date, ISO string, epoch milliseconds).
+ */
+function resolveEnvelope(raw: RawEnvelope, events: NamedType[], types: Map<string, NamedType>, at: string, topic: string, fail: (code: KafkagenErrorCode, m: string, p: string, h: string) => never): EnvelopeDescriptor {
+  const fill: Record<string, EnvelopeSource> = {};
+  for (const t of events) {
+    const holder = t.node.kind === 'object' ? t.node.fields.find((f) => f.name === raw.field) : undefined;
+    if (!holder) fail('CATALOG_ENVELOPE', `envelope field ${JSON.stringify(raw.field)} is not a field of ${t.id} (topic ${topic})`, `${at}/field`, `add ${raw.field} to ${t.id}, set envelope: false on topic ${topic}, or name the field that holds the envelope`);
+    const object = objectOf(holder!.type, types);
+    if (!object) fail('CATALOG_ENVELOPE', `envelope field ${JSON.stringify(raw.field)} of ${t.id} is not a record or object`, `${at}/field`, 'name the field that holds the envelope (a record or object)');
+    for (const [name, source] of Object.entries(raw.fill)) {
+      const where = `${at}/fill/${pointerSegment(name)}`;
+      const field = object!.fields.find((f) => f.name === name);
+      if (!field) {
+        const near = closest(name, object!.fields.map((f) => f.name));
+        fail('CATALOG_ENVELOPE', `${JSON.stringify(name)} is not a field of ${raw.field} in ${t.id}`, where, near.length > 0 ? `did you mean ${near.join(' or ')}?` : `fill one of ${object!.fields.map((f) => f.name).join(', ')}`);
+      }
+      const resolved = sourceFor(source, field!, types);
+      if (typeof resolved === 'string' && resolved.startsWith('!')) fail('CATALOG_ENVELOPE', `${raw.field}.${name} of ${t.id} cannot take ${typeof source === 'string' ? source : 'that constant'}: ${resolved.slice(1)}`, where, 'fill it from a source that suits its type, or leave it out of fill');
+      const before = fill[name];
+      if (before !== undefined && JSON.stringify(before) !== JSON.stringify(resolved)) fail('CATALOG_ENVELOPE', `${raw.field}.${name} has different types across the event types of topic ${topic}`, where, `give ${name} one type in every event type's ${raw.field}`);
+      fill[name] = resolved as EnvelopeSource;
+    }
+  }
+  return { field: raw.field, fill };
+}
+
+/** The object (record) a type node stands for, through refs and a union with null. */
+function objectOf(node: TypeNode, types: Map<string, NamedType>, depth = 0): Extract<TypeNode, { kind: 'object' }> | undefined {
+  if (depth > 8) return undefined;
+  if (node.kind === 'object') return node;
+  if (node.kind === 'ref') return objectOf(types.get(node.id)?.node ?? { kind: 'primitive', type: 'unknown' }, types, depth + 1);
+  if (node.kind === 'intersection' || node.kind === 'union') {
+    const members = node.members.filter((m) => !(m.kind === 'primitive' && m.type === 'null'));
+    return members.length === 1 ? objectOf(members[0]!, types, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** The primitive types a field takes (refs and unions flattened); `null` left out. */
+function primitivesOf(node: TypeNode, types: Map<string, NamedType>, depth = 0): Set<string> {
+  const out = new Set<string>();
+  if (depth > 8) return out;
+  if (node.kind === 'primitive' && node.type !== 'null') out.add(node.type);
+  else if (node.kind === 'literal' && node.value !== null) out.add(`literal:${typeof node.value}`);
+  else if (node.kind === 'ref') {
+    const target = types.get(node.id);
+    if (target && target.kind !== 'enum') for (const p of primitivesOf(target.node, types, depth + 1)) out.add(p);
+    if (target?.kind === 'enum') out.add('enum');
+  } else if (node.kind === 'union' || node.kind === 'intersection') for (const m of node.members) for (const p of primitivesOf(m, types, depth + 1)) out.add(p);
+  return out;
+}
+
+/** The runtime source for `source` into `field`, or `!why` when the field's type cannot take it. */
+function sourceFor(source: RawEnvelope['fill'][string], field: FieldNode, types: Map<string, NamedType>): EnvelopeSource | `!${string}` {
+  const takes = primitivesOf(field.type, types);
+  const nullable = field.optional || field.optionalOnInput;
+  if (typeof source === 'object') {
+    const kind = typeof source.const === 'number' ? (takes.has('number') ? 'number' : takes.has('bigint') ? 'bigint' : '') : takes.has(typeof source.const) ? typeof source.const : '';
+    return kind ? source : `!its type is ${[...takes].join(' | ') || 'not a plain value'}, the constant a ${typeof source.const}`;
+  }
+  if (source === 'now') {
+    if (takes.has('Date')) return 'now-date';
+    if (takes.has('string')) return 'now-iso';
+    if (takes.has('number')) return 'now-millis';
+    if (takes.has('bigint')) return 'now-bigint';
+    return `!a time needs a timestamp, string or number field, and its type is ${[...takes].join(' | ') || 'not a plain value'}`;
+  }
+  if (!takes.has('string')) return `!${source} is text, and its type is ${[...takes].join(' | ') || 'not a plain value'}`;
+  // A send without a causation id leaves the field unset: it must allow that.
+  if (source === 'causationId' && !nullable && !isNullable(field.type, types)) return '!a send without a causation id leaves it unset, so it must be optional or nullable';
+  return source;
+}
+
+function isNullable(node: TypeNode, types: Map<string, NamedType>, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (node.kind === 'primitive') return node.type === 'null';
+  if (node.kind === 'literal') return node.value === null;
+  if (node.kind === 'ref') return isNullable(types.get(node.id)?.node ?? { kind: 'primitive', type: 'unknown' }, types, depth + 1);
+  if (node.kind === 'union') return node.members.some((m) => isNullable(m, types, depth + 1));
+  return false;
 }
 
 /** A value with one obvious text form: string, number, bigint, boolean, Date, enum or literal. */

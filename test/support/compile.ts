@@ -29,7 +29,7 @@ export function strictDiagnostics(files: string[]): string[] {
   return diagnostics.map((d) => {
     const file = d.getSourceFile()?.getFilePath() ?? '';
     const line = d.getLineNumber() ?? 0;
-    const message = ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, '\n');
+    const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n');
     return `${path.relative(repo, file)}:${line}: ${message}`;
   });
 }

@@ -32,7 +32,8 @@ describe('docs/examples/inspection-service.ts', () => {
     };
     try {
       await waitFor(() => out.includes('INS-001 passed as PREMIUM') || child.exitCode !== null, 'the service to handle its event', 60_000);
-      expect(out).toContain('INS-001 passed as PREMIUM (chipquality.inspection.events@0)');
+      // The metadata the service left out, filled by the producer from the catalog's envelope.
+      expect(out).toContain('INS-001 passed as PREMIUM (chipquality.inspection.events@0) from inspection-svc, correlation req-42');
       // Still running after main() returned: a service, not a script.
       await new Promise((r) => setTimeout(r, 1_000));
       expect(child.exitCode, out).toBeNull();

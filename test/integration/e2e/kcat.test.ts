@@ -72,10 +72,30 @@ describe('kafkagen produce / consume', () => {
     expect(read.status, read.stderr).toBe(0);
     const line = JSON.parse(read.stdout.trim());
     expect(line).toMatchObject({ topic: 'chipquality.inspection.events', eventType: 'InspectionCreated', offset: '0' });
-    expect(line.value).toEqual(event);
+    // The envelope (kafkagen.yaml) fills a null correlation_id with the record's correlation id.
+    const metadata = (event as unknown as { metadata: { correlation_id: string | null } }).metadata;
+    expect(line.value).toEqual({ ...event, metadata: { ...metadata, correlation_id: metadata.correlation_id ?? 'corr-7' } });
     expect(line.headers).toMatchObject({ tenant: 'acme', note: 'a=b', 'correlation-id': 'corr-7', 'kafkagen-event-type': 'InspectionCreated' });
     expect(Math.abs(Date.parse(line.timestamp) - Date.now())).toBeLessThan(300_000);
     expect(line.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('fills the catalog envelope of an event that leaves it out (JSON Schema topic)', async () => {
+    const full: Record<string, unknown> = { ...(examples['ownlens/customer/session.schema.json'] as Record<string, unknown>), session_id: randomUUID() };
+    const { metadata: _left, ...event } = full;
+    const file = path.join(repo, '.cache', `${prefix}envelope.json`);
+    writeFileSync(file, JSON.stringify(event));
+    const envEnvelope = { ...env, KAFKA_TOPIC_PREFIX: `${prefix}env.`, KAFKA_CLIENT_ID: 'web-tracker' };
+    const before = Date.now();
+    const sent = await kafkagen(['produce', '--topic', 'customer-sessions', '--file', file, '--correlation-id', 'req-9'], envEnvelope);
+    expect(sent.status, sent.stderr).toBe(0);
+    const read = await kafkagen(['consume', '--topic', 'customer-sessions', '--from-beginning', '--max', '1', '--timeout', '60000'], envEnvelope);
+    expect(read.status, read.stderr).toBe(0);
+    const line = JSON.parse(read.stdout.trim());
+    // kafkagen.yaml: fill { produced_at: now, producer: clientId, version: { const: 1 }, correlation_id: correlationId }
+    expect(line.value).toEqual({ ...event, metadata: { produced_at: expect.any(String), producer: 'web-tracker', version: 1, correlation_id: 'req-9' } });
+    expect(Date.parse(line.value.metadata.produced_at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(line.headers['correlation-id']).toBe('req-9');
   });
 
   it('prints a record it cannot decode with its error, and dead-letters nothing', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveContext } from '../../../generator/context.js';
 import { buildModel } from '../../../generator/generate.js';
 import * as generated from '../../../generated/index.js';
-import { KafkaClient, applyRegistration, silentLogger, type EventContext, type RegistrationManifestData, type TopicDescriptor } from '../../../runtime/index.js';
+import { KafkaClient, applyRegistration, fillEnvelope, silentLogger, type EventContext, type RegistrationManifestData, type TopicDescriptor } from '../../../runtime/index.js';
 import { TYPE_TAG } from '../../../runtime/avro.js';
 import { examples } from '../../fixtures/events/ownlens.js';
 import { kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
@@ -76,9 +76,10 @@ describe('generate -> register -> produce -> consume, every topic of the example
           ? jsonExamples(d.topic).map((v) => ({ name: d.events[0]!.name, value: v }))
           : d.events.flatMap((e) => [0, 1].map(() => ({ name: e.name, value: d.events.length > 1 ? { [TYPE_TAG]: e.name, ...(e.codec!.random() as object) } : e.codec!.random() })));
       for (const { name: eventName, value } of values) {
-        if (d.key.kind === 'schema') await producer.sendKeyed!(d.key.codec!.random(), value);
-        else await producer.send(value, d.key.kind === 'string' ? { key: 'k' } : undefined);
-        sent.push({ topic: d.topic, event: eventName, expected: expectedOf(d, eventName, value) });
+        const r = (d.key.kind === 'schema' ? await producer.sendKeyed!(d.key.codec!.random(), value) : await producer.send(value, d.key.kind === 'string' ? { key: 'k' } : undefined)) as { correlationId: string };
+        // The catalog's envelope fills what the value left unset (here: null correlation ids, with the record's own).
+        const filled = d.envelope ? fillEnvelope(d.envelope, value, { clientId: 'e2e', correlationId: r.correlationId, now: new Date(Number.NaN) }) : value;
+        sent.push({ topic: d.topic, event: eventName, expected: expectedOf(d, eventName, filled) });
       }
     }
 

@@ -15,6 +15,33 @@ const avro = {
     { type: 'record', name: 'com.x.Deleted', fields: [{ name: 'id', type: 'string' }] },
     { type: 'record', name: 'com.y.Created', fields: [{ name: 'id', type: 'string' }] },
     { type: 'record', name: 'com.x.Key', fields: [{ name: 'k', type: 'string' }] },
+    {
+      type: 'record',
+      name: 'com.e.Stamped',
+      fields: [
+        { name: 'id', type: 'string' },
+        {
+          name: 'meta',
+          type: {
+            type: 'record',
+            name: 'com.e.Meta',
+            fields: [
+              { name: 'event_id', type: { type: 'string', logicalType: 'uuid' } },
+              { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+              { name: 'at_text', type: 'string' },
+              { name: 'at_ms', type: 'long' },
+              { name: 'svc', type: 'string' },
+              { name: 'corr', type: ['null', 'string'], default: null },
+              { name: 'cause', type: ['null', 'string'], default: null },
+              { name: 'v', type: 'int' },
+              { name: 'ok', type: 'boolean' },
+            ],
+          },
+        },
+      ],
+    },
+    { type: 'record', name: 'com.e.Also', fields: [{ name: 'id', type: 'string' }, { name: 'meta', type: 'com.e.Meta' }] },
+    { type: 'record', name: 'com.e.Bare', fields: [{ name: 'id', type: 'string' }, { name: 'meta', type: 'string' }] },
   ],
 };
 
@@ -105,7 +132,30 @@ topics:
     expect(topics.map((t) => t.key)).toEqual([{ kind: 'schema', typeId: 'com.x.Key' }, { kind: 'string' }, { kind: 'string' }]);
   });
 
+  it('resolves the envelope: defaults for every topic, an override, false for none, and `now` in each field\'s own type', () => {
+    const [a, b, c] = load(`
+defaults:
+  envelope:
+    field: meta
+    fill: { event_id: uuid, at: now, at_text: now, at_ms: now, svc: clientId, corr: correlationId, cause: causationId, v: { const: 2 } }
+topics:
+  a: { value: [com.e.Stamped, com.e.Also], key: { field: id } }
+  b: { value: com.e.Stamped, envelope: { field: meta, fill: { svc: { const: billing } } } }
+  c: { value: com.x.Created, envelope: false }
+`);
+    expect(a!.envelope).toEqual({ field: 'meta', fill: { event_id: 'uuid', at: 'now-date', at_text: 'now-iso', at_ms: 'now-bigint', svc: 'clientId', corr: 'correlationId', cause: 'causationId', v: { const: 2 } } });
+    expect(b!.envelope).toEqual({ field: 'meta', fill: { svc: { const: 'billing' } } });
+    expect(c!.envelope).toBeUndefined();
+  });
+
   const bad: Array<[string, string, string, string, number, RegExp, RegExp]> = [
+    ['an envelope field one event type lacks', 'topics:\n  t:\n    value: [com.e.Stamped, com.x.Created]\n    envelope: { field: meta, fill: { svc: clientId } }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/field', 4, /envelope field "meta" is not a field of com\.x\.Created \(topic t\)/, /envelope: false on topic t/],
+    ['an envelope field that is not a record', 'topics:\n  t:\n    value: com.e.Bare\n    envelope: { field: meta, fill: { svc: clientId } }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/field', 4, /is not a record or object/, /record or object/],
+    ['a filled name the envelope does not have', 'topics:\n  t:\n    value: com.e.Stamped\n    envelope:\n      field: meta\n      fill: { evnt_id: uuid }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/fill/evnt_id', 6, /"evnt_id" is not a field of meta in com\.e\.Stamped/, /did you mean event_id/],
+    ['text into a number', 'topics:\n  t:\n    value: com.e.Stamped\n    envelope:\n      field: meta\n      fill: { v: clientId }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/fill/v', 6, /meta\.v of com\.e\.Stamped cannot take clientId: clientId is text, and its type is number/, /suits its type/],
+    ['a time into a boolean', 'defaults:\n  envelope: { field: meta, fill: { ok: now } }\ntopics:\n  t:\n    value: com.e.Stamped\n', 'CATALOG_ENVELOPE', '/defaults/envelope/fill/ok', 2, /cannot take now: a time needs a timestamp, string or number field/, /suits its type/],
+    ['a causation id into a required field', 'topics:\n  t:\n    value: com.e.Stamped\n    envelope:\n      field: meta\n      fill: { svc: causationId }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/fill/svc', 6, /must be optional or nullable/, /suits its type/],
+    ['a fill source that does not exist', 'topics:\n  t:\n    value: com.e.Stamped\n    envelope:\n      field: meta\n      fill: { svc: hostname }\n', 'CATALOG_INVALID', '/topics/t/envelope/fill/svc', 6, /must be equal to one of the allowed values: uuid, now, clientId, correlationId, causationId/, /catalog\.schema\.json/],
     ['a schema that does not exist', 'topics:\n  t:\n    value: com.x.Creatd\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /"com\.x\.Creatd" matches no schema/, /did you mean "com\.x\.Created"/],
     ['a near miss gets a suggestion', 'topics:\n  t:\n    value: com.z.Deleted\n', 'CATALOG_SCHEMA_MISSING', '/topics/t/value', 3, /matches no schema/, /did you mean "com\.x\.Deleted"/],
     ['a key field that is missing from one event type', 'topics:\n  t:\n    value: [com.x.Created, com.x.Key]\n    key: { field: id }\n', 'CATALOG_KEY_FIELD', '/topics/t/key/field', 4, /key field "id" is not a field of com\.x\.Key/, /every event type of the topic needs it/],

@@ -1,0 +1,83 @@
+// Envelope fields the producer fills in (catalog `envelope`): the event id, the time, the
+// service and the correlation a hand-written Kafka layer's base producer used to stamp on
+// every event. Only fields the caller left unset are filled; the caller's event is not changed.
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Where a field's value comes from. `now-*` is the send time in the field's own type (chosen
+ * by the generator from the schema): a Date, an ISO 8601 string, or epoch milliseconds.
+ */
+export type EnvelopeSource = 'uuid' | 'now-date' | 'now-iso' | 'now-millis' | 'now-bigint' | 'clientId' | 'correlationId' | 'causationId' | { const: string | number | boolean };
+
+export interface EnvelopeDescriptor {
+  /** The event's field holding the envelope (a record / object). */
+  field: string;
+  fill: Record<string, EnvelopeSource>;
+}
+
+export interface EnvelopeContext {
+  clientId: string;
+  /** The record's correlation id (also its `correlation-id` header). */
+  correlationId: string;
+  causationId?: string;
+  now: Date;
+}
+
+/** The envelope's own correlation id, when the caller set one there (it then names the record's too). */
+export function envelopeCorrelationId(envelope: EnvelopeDescriptor, event: unknown): string | undefined {
+  const name = Object.keys(envelope.fill).find((k) => envelope.fill[k] === 'correlationId');
+  const v = name === undefined ? undefined : (event as Record<string, Record<string, unknown> | undefined> | null)?.[envelope.field]?.[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A copy of `event` with the envelope's unset fields filled; anything else passes untouched (validation judges it). */
+export function fillEnvelope<T>(envelope: EnvelopeDescriptor, event: T, ctx: EnvelopeContext): T {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return event;
+  const given = (event as Record<string, unknown>)[envelope.field];
+  if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) return event;
+  const filled: Record<string, unknown> = { ...(given as Record<string, unknown> | undefined) };
+  for (const [name, source] of Object.entries(envelope.fill)) {
+    if (filled[name] !== undefined && filled[name] !== null) continue;
+    const v = valueOf(source, ctx);
+    if (v !== undefined) filled[name] = v;
+  }
+  return { ...event, [envelope.field]: filled };
+}
+
+function valueOf(source: EnvelopeSource, ctx: EnvelopeContext): unknown {
+  if (typeof source === 'object') return source.const;
+  switch (source) {
+    case 'uuid':
+      return randomUUID();
+    case 'now-date':
+      return ctx.now;
+    case 'now-iso':
+      return ctx.now.toISOString();
+    case 'now-millis':
+      return ctx.now.getTime();
+    case 'now-bigint':
+      return BigInt(ctx.now.getTime());
+    case 'clientId':
+      return ctx.clientId;
+    case 'correlationId':
+      return ctx.correlationId;
+    case 'causationId':
+      return ctx.causationId; // none: the field keeps its default (null)
+  }
+}
+
+/** `E` with the fields `K` optional (the producer fills them). */
+type FilledOptional<E, K extends PropertyKey> = E extends object ? Omit<E, K & keyof E> & Partial<Pick<E, K & keyof E>> : E;
+
+/**
+ * An event type as a producer passes it when the producer fills the envelope field `F`'s
+ * fields `K`: those become optional, and so does `F` itself when nothing else in it is required.
+ * Distributes over a topic's union of event types.
+ */
+export type Enveloped<T, F extends PropertyKey, K extends PropertyKey> = T extends unknown
+  ? F extends keyof T
+    ? {} extends FilledOptional<NonNullable<T[F]>, K>
+      ? Omit<T, F> & { [P in F]?: FilledOptional<T[F], K> }
+      : Omit<T, F> & { [P in F]: FilledOptional<T[F], K> }
+    : T
+  : never;

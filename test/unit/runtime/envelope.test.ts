@@ -1,0 +1,47 @@
+// The envelope the producer fills (catalog `envelope`): only unset fields, never the caller's object.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envelopeCorrelationId, fillEnvelope } from '../../../runtime/envelope.js';
+import { strictDiagnostics } from '../../support/compile.js';
+
+const envelope = {
+  field: 'metadata',
+  fill: { event_id: 'uuid', occurred_at: 'now-date', at: 'now-iso', ms: 'now-millis', big: 'now-bigint', source: 'clientId', correlation_id: 'correlationId', causation_id: 'causationId', version: { const: 3 } },
+} as const;
+const now = new Date('2026-12-01T10:00:00.000Z');
+const ctx = { clientId: 'billing', correlationId: 'corr-1', now };
+
+describe('fillEnvelope', () => {
+  it('fills every unset field from its source, creating the envelope when it is missing', () => {
+    const out = fillEnvelope(envelope, { id: 'a' } as { id: string; metadata?: Record<string, unknown> }, ctx) as { metadata: Record<string, unknown> };
+    expect(out.metadata).toEqual({ event_id: expect.stringMatching(/^[0-9a-f-]{36}$/), occurred_at: now, at: '2026-12-01T10:00:00.000Z', ms: now.getTime(), big: BigInt(now.getTime()), source: 'billing', correlation_id: 'corr-1', version: 3 });
+    expect('causation_id' in out.metadata).toBe(false); // no causation id given: the field keeps its default
+    expect((fillEnvelope(envelope, { id: 'a' }, { ...ctx, causationId: 'orders/0@5' }) as { metadata?: unknown }).metadata).toMatchObject({ causation_id: 'orders/0@5' });
+  });
+
+  it('keeps what the caller set (null counts as unset), and leaves the caller\'s object alone', () => {
+    const event = { id: 'a', metadata: { event_id: 'mine', source: null, version: 1 } };
+    const out = fillEnvelope(envelope, event, ctx);
+    expect(out.metadata).toMatchObject({ event_id: 'mine', source: 'billing', version: 1 });
+    expect(event.metadata).toEqual({ event_id: 'mine', source: null, version: 1 });
+    expect(out).not.toBe(event);
+  });
+
+  it('passes values that are not objects through, for validation to judge', () => {
+    expect(fillEnvelope(envelope, 'text', ctx)).toBe('text');
+    const wrong = { id: 'a', metadata: 'oops' };
+    expect(fillEnvelope(envelope, wrong, ctx)).toBe(wrong);
+  });
+
+  it('reads a correlation id the caller put in the envelope, so the header carries the same one', () => {
+    expect(envelopeCorrelationId(envelope, { metadata: { correlation_id: 'from-event' } })).toBe('from-event');
+    expect(envelopeCorrelationId(envelope, { metadata: { correlation_id: null } })).toBeUndefined();
+    expect(envelopeCorrelationId(envelope, {})).toBeUndefined();
+  });
+});
+
+describe('Enveloped (types)', () => {
+  it('makes the filled fields optional on input, and nothing else (test/fixtures/types/envelope.ts, under strict)', () => {
+    expect(strictDiagnostics([path.join(import.meta.dirname, '../../fixtures/types/envelope.ts')])).toEqual([]);
+  }, 60_000);
+});
