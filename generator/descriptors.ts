@@ -29,6 +29,7 @@ export function runtimeDescriptor(topic: Topic, model: Model, bindings: TopicBin
     partitions: topic.partitions,
     replicationFactor: topic.replicationFactor,
     config: topic.config,
+    ...(topic.wire === 'plain' && { wire: 'plain' as const }),
     ...(topic.envelope && { envelope: topic.envelope }),
   };
   if (bindings.union) {

@@ -139,6 +139,8 @@ export interface Topic {
   replicationFactor?: number;
   /** Topic configs (retention.ms, cleanup.policy, ...) used when kafkagen creates the topic. */
   config?: Record<string, string>;
+  /** JSON topics: `plain` writes bare JSON (no Confluent framing). */
+  wire: 'confluent' | 'plain';
   /** Envelope fields the producer fills in (`now` resolved to the field's own type). */
   envelope?: EnvelopeDescriptor;
   source: SourceLocation;

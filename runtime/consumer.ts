@@ -26,6 +26,7 @@ export interface EventContext {
   keyValue: unknown;
   headers: Record<string, string>;
   eventType: string;
+  /** The writer's schema id; 0 for bare JSON (no framing). */
   schemaId: number;
   correlationId: string | undefined;
   attempt: number;

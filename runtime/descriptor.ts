@@ -43,6 +43,12 @@ export interface TopicDescriptor {
   replicationFactor?: number;
   /** Topic configs for ensureTopics (the dead-letter topic gets them too). */
   config?: Record<string, string>;
+  /**
+   * JSON topics only. `plain`: values are written as bare UTF-8 JSON, without the Confluent
+   * framing, for consumers that read plain JSON (a topic migrating to or from kafkagen).
+   * Consumers of a JSON topic read both forms whatever this says.
+   */
+  wire?: 'confluent' | 'plain';
   /** Envelope fields the producer fills in when the caller leaves them unset. */
   envelope?: EnvelopeDescriptor;
 }

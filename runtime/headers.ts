@@ -30,13 +30,14 @@ export const DLQ_HEADERS = {
   replayedFrom: 'kafkagen-replayed-from',
 } as const;
 
-/** The Confluent REST proxy's names for the two wire formats. */
-export const CONTENT_TYPES = { AVRO: 'application/vnd.kafka.avro.v2+binary', JSON: 'application/vnd.kafka.jsonschema.v2+json' } as const;
+/** The Confluent REST proxy's names for the two wire formats; bare JSON (`wire: plain`) is plain application/json. */
+export const CONTENT_TYPES = { AVRO: 'application/vnd.kafka.avro.v2+binary', JSON: 'application/vnd.kafka.jsonschema.v2+json', PLAIN: 'application/json' } as const;
 
 export type Headers = Record<string, string>;
 
 export interface RecordHeaderInput {
-  format: 'AVRO' | 'JSON';
+  format: keyof typeof CONTENT_TYPES;
+  /** 0 for bare JSON (no schema id, no header). */
   schemaId: number;
   eventType: string;
   producer: string;
@@ -56,12 +57,12 @@ export function buildRecordHeaders(h: RecordHeaderInput): { headers: Headers; co
   // One object literal with fixed names: cheap to build and to walk (this runs per record).
   const headers: Headers = {
     'content-type': CONTENT_TYPES[h.format],
-    'kafkagen-schema-id': String(h.schemaId),
     'kafkagen-event-type': h.eventType,
     'kafkagen-produced-at': (h.now ?? new Date()).toISOString(),
     'kafkagen-producer': h.producer,
     'correlation-id': correlationId,
   };
+  if (h.schemaId !== 0) headers['kafkagen-schema-id'] = String(h.schemaId);
   if (h.causationId) headers['causation-id'] = h.causationId;
   if (h.traceparent) headers.traceparent = h.traceparent;
   if (h.tracestate) headers.tracestate = h.tracestate;

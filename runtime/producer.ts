@@ -140,7 +140,7 @@ export class TopicProducer<TInput> {
   }
 
   private record({ value, schemaId, eventType }: Encoded, event: TInput, o: SendOptions, rawKey?: Buffer): Prepared {
-    const { headers, correlationId } = buildRecordHeaders({ format: this.descriptor.format, schemaId, eventType, producer: this.client.producerName, correlationId: o.correlationId, causationId: o.causationId, traceparent: o.traceparent, tracestate: o.tracestate, extra: o.headers });
+    const { headers, correlationId } = buildRecordHeaders({ format: this.descriptor.wire === 'plain' ? 'PLAIN' : this.descriptor.format, schemaId, eventType, producer: this.client.producerName, correlationId: o.correlationId, causationId: o.causationId, traceparent: o.traceparent, tracestate: o.tracestate, extra: o.headers });
     return { record: { key: rawKey ?? this.keyOf(event, o), value, headers, partition: o.partition }, eventType, schemaId, correlationId };
   }
 

@@ -43,6 +43,7 @@ export const auditLogsTopic: runtime.TopicDescriptor = {
   deadLetterTopic: "audit-logs.quarantine",
   partitions: 12,
   config: { "retention.ms": "31536000000", "min.insync.replicas": "1" },
+  wire: "plain",
   envelope: { field: "metadata", fill: { "produced_at": "now-iso", "producer": "clientId", "version": { const: 1 }, "correlation_id": "correlationId" } },
 };
 

@@ -219,6 +219,7 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
   if (topic.partitions !== undefined) fields.push(`  partitions: ${topic.partitions}`);
   if (topic.replicationFactor !== undefined) fields.push(`  replicationFactor: ${topic.replicationFactor}`);
   if (topic.config !== undefined) fields.push(`  config: { ${Object.entries(topic.config).map(([k, v]) => `${stringLiteral(k)}: ${stringLiteral(v)}`).join(', ')} }`);
+  if (topic.wire === 'plain') fields.push('  wire: "plain"');
   const envelope = topic.envelope;
   if (envelope) {
     const source = (v: EnvelopeSource) => (typeof v === 'string' ? stringLiteral(v) : `{ const: ${typeof v.const === 'string' ? stringLiteral(v.const) : String(v.const)} }`);

@@ -21,6 +21,7 @@ type RawEnvelope = { field: string; fill: Record<string, 'uuid' | 'now' | 'clien
 
 interface RawPolicy {
   envelope?: RawEnvelope;
+  wire?: 'confluent' | 'plain';
   compatibility?: CompatibilityLevel;
   subjectNaming?: SubjectNaming;
   retry?: Partial<RetryPolicy>;
@@ -72,6 +73,8 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
     const format = eventTypes[0]!.format;
     const events = eventNames(eventTypes);
     const key = resolveKey(raw.key, eventTypes, types, `${at}/key`, fail);
+    const wire = raw.wire ?? defaults.wire ?? 'confluent';
+    if (wire === 'plain' && format === 'avro') fail('CATALOG_INVALID', `topic ${name} is Avro, and wire: plain is for JSON Schema topics (Avro cannot be read without its schema)`, raw.wire ? `${at}/wire` : '/defaults/wire', `remove wire: plain${raw.wire ? '' : ', or set wire: confluent on this topic'}`);
     const rawEnvelope = raw.envelope === false ? undefined : (raw.envelope ?? defaults.envelope);
     const envelope = rawEnvelope && resolveEnvelope(rawEnvelope, eventTypes, types, raw.envelope ? `${at}/envelope` : '/defaults/envelope', name, fail);
     const fill = (template: string) => template.replace(/\{topic\}/g, name);
@@ -89,6 +92,7 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
       partitions: raw.partitions,
       replicationFactor: raw.replicationFactor,
       config: raw.config === undefined ? undefined : Object.fromEntries(Object.entries(raw.config).map(([k, v]) => [k, String(v)])),
+      wire,
       ...(envelope && { envelope }),
       source: { file: catalog.display, pointer: at },
     };

@@ -4,12 +4,15 @@ import { TYPE_TAG } from '../avro.js';
 import { bindingFor, type EventDescriptor, isMultiEvent, type SchemaBinding, type TopicDescriptor } from '../descriptor.js';
 import { isRetriable, KafkagenRuntimeError, validationError } from '../errors.js';
 import { AvroReaders, decodeAvro, encodeAvro, stripTag, type WriterSource } from './avro-payload.js';
-import { DecodeError, isDecodeError, frame, unframe } from './wire.js';
+import { DecodeError, isDecodeError, frame, MAGIC_BYTE, unframe } from './wire.js';
 
 /** What the serde needs from a registry (RegistryClient has it). */
 export type SchemaSource = WriterSource & { idFor(subject: string, schema: string, schemaType: 'AVRO' | 'JSON', references: Array<{ name: string; subject: string }>): Promise<number> };
 
 export type Encoded = { value: Buffer; schemaId: number; eventType: string };
+
+/** The schema id of a bare JSON value (`wire: plain`, or read from a plain-JSON producer): it has none. */
+export const NO_SCHEMA_ID = 0;
 
 export interface Decoded {
   value: unknown;
@@ -57,6 +60,8 @@ export class TopicSerde {
       const check = isMultiEvent(d) && typeof (value as Record<string, unknown>)[TYPE_TAG] !== 'string' ? undefined : event.validator!.validate(value);
       if (check && !check.ok) throw validationError(`${event.name} for ${d.topic}`, check.errors);
       payload = Buffer.from(JSON.stringify(value), 'utf8');
+      // Bare JSON: no frame, so no schema id and no registry call.
+      if (d.wire === 'plain') return { value: payload, schemaId: NO_SCHEMA_ID, eventType: event.name };
     }
     const id = this.schemaId(bindingFor(d, event));
     return typeof id === 'number' ? encoded(id, payload, event.name) : id.then((schemaId) => encoded(schemaId, payload, event.name));
@@ -68,6 +73,9 @@ export class TopicSerde {
    */
   decode(buf: Buffer | null, eventTypeHint?: string): Decoded | Promise<Decoded> {
     const d = this.descriptor;
+    // A JSON text never starts with byte 0 (the magic byte): bare JSON is told apart for sure,
+    // and read with the reader's schemas, so a topic can move to or from plain JSON.
+    if (d.format === 'JSON' && buf && buf.length > 0 && buf[0] !== MAGIC_BYTE) return decodeJson(d, NO_SCHEMA_ID, buf, eventTypeHint);
     const { schemaId, payload } = unframed(buf);
     if (d.format === 'JSON') {
       // The payload is read with the reader's schema; the id must exist and be a JSON schema.
@@ -127,7 +135,7 @@ function decodeJson(d: TopicDescriptor, schemaId: number, payload: Buffer, hint?
     if (result.ok) return { value, schemaId, eventType: ev.name };
     first ??= result.errors;
   }
-  throw new DecodeError('validate', validationError(`${d.topic} record (schema id ${schemaId})`, first ?? []));
+  throw new DecodeError('validate', validationError(`${d.topic} record (${schemaId === NO_SCHEMA_ID ? 'plain JSON' : `schema id ${schemaId}`})`, first ?? []));
 }
 
 function unframed(buf: Buffer | null): { schemaId: number; payload: Buffer } {

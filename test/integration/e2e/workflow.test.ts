@@ -102,6 +102,11 @@ describe('generate -> register -> produce -> consume, every topic of the example
       const match = received.filter((r) => r.topic === s.topic).map((r) => r.event);
       expect(match, `${s.topic} ${String(s.event)}`).toContainEqual(s.expected);
     }
+    // audit-logs is `wire: plain` in the catalog: bare JSON, no schema id; every other topic is framed.
+    for (const r of received) {
+      if (r.topic === 'audit-logs') expect([r.ctx.schemaId, r.ctx.headers['content-type']]).toEqual([0, 'application/json']);
+      else expect(r.ctx.schemaId, r.topic).toBeGreaterThan(0);
+    }
     const ctx = received[0]!.ctx;
     expect(ctx.headers['kafkagen-event-type']).toBe(ctx.eventType);
     expect(ctx.headers['correlation-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -267,6 +267,40 @@ describe('runtime producer and consumer (real broker and registry)', () => {
     await Promise.all([ca.stop(), cb.stop()]);
   });
 
+  it('bare JSON: wire plain writes what a plain-JSON consumer reads, and a JSON topic reads what a plain-JSON producer wrote', async () => {
+    const c = client();
+    const schema = { title: 'Note', type: 'object', required: ['id', 'text'], properties: { id: { type: 'string' }, text: { type: 'string', minLength: 1 } }, additionalProperties: false };
+    const plain = jsonTopic(uniqueTopic('rt.plain'), schema, { wire: 'plain' });
+    const framed = jsonTopic(uniqueTopic('rt.framed'), schema);
+    await c.ensureTopics([plain, framed]);
+    await c.producerFor(plain).send({ id: 'p1', text: 'to a legacy consumer' });
+    // What a consumer without kafkagen reads: the JSON text, and headers without a schema id.
+    const [raw] = await readAll(plain.topic, 1);
+    expect(JSON.parse(raw!.value!.toString('utf8'))).toEqual({ id: 'p1', text: 'to a legacy consumer' });
+    expect(raw!.headers['content-type']).toBe('application/json');
+    expect(raw!.headers['kafkagen-schema-id']).toBeUndefined();
+
+    // A legacy producer writes bare JSON into a topic kafkagen also writes framed.
+    const legacy = kafka().producer();
+    await legacy.connect();
+    await legacy.send({ topic: framed.topic, messages: [{ key: 'l1', value: JSON.stringify({ id: 'l1', text: 'from a legacy producer' }) }] });
+    await legacy.disconnect();
+    await c.producerFor(framed).send({ id: 'k1', text: 'from kafkagen' });
+
+    const got: Array<{ topic: string; event: unknown; schemaId: number }> = [];
+    const group = c.group({ groupId: uniqueTopic('g'), fromBeginning: true });
+    group.route(plain, async (event, ctx) => void got.push({ topic: ctx.topic, event, schemaId: ctx.schemaId })).route(framed, async (event, ctx) => void got.push({ topic: ctx.topic, event, schemaId: ctx.schemaId }));
+    await group.start();
+    await waitFor(() => got.length === 3, 'three records');
+    await group.stop();
+    expect(got.filter((g) => g.topic === plain.topic)).toEqual([{ topic: plain.topic, event: { id: 'p1', text: 'to a legacy consumer' }, schemaId: 0 }]);
+    const fromFramed = got.filter((g) => g.topic === framed.topic);
+    expect(fromFramed).toContainEqual({ topic: framed.topic, event: { id: 'l1', text: 'from a legacy producer' }, schemaId: 0 });
+    expect(fromFramed).toContainEqual({ topic: framed.topic, event: { id: 'k1', text: 'from kafkagen' }, schemaId: expect.any(Number) });
+    expect(fromFramed.find((g) => (g.event as { id: string }).id === 'k1')!.schemaId).toBeGreaterThan(0);
+    expect((await group.health()).deadLettered).toBe(0);
+  });
+
   it('shares one producer connection across topics', async () => {
     const c = client();
     const a = avroTopic(uniqueTopic('rt.share-a'), orderSchema);

@@ -149,6 +149,7 @@ topics:
   });
 
   const bad: Array<[string, string, string, string, number, RegExp, RegExp]> = [
+    ['bare JSON on an Avro topic', 'topics:\n  t:\n    value: com.x.Created\n    wire: plain\n', 'CATALOG_INVALID', '/topics/t/wire', 4, /topic t is Avro, and wire: plain is for JSON Schema topics/, /remove wire: plain/],
     ['an envelope field one event type lacks', 'topics:\n  t:\n    value: [com.e.Stamped, com.x.Created]\n    envelope: { field: meta, fill: { svc: clientId } }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/field', 4, /envelope field "meta" is not a field of com\.x\.Created \(topic t\)/, /envelope: false on topic t/],
     ['an envelope field that is not a record', 'topics:\n  t:\n    value: com.e.Bare\n    envelope: { field: meta, fill: { svc: clientId } }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/field', 4, /is not a record or object/, /record or object/],
     ['a filled name the envelope does not have', 'topics:\n  t:\n    value: com.e.Stamped\n    envelope:\n      field: meta\n      fill: { evnt_id: uuid }\n', 'CATALOG_ENVELOPE', '/topics/t/envelope/fill/evnt_id', 6, /"evnt_id" is not a field of meta in com\.e\.Stamped/, /did you mean event_id/],

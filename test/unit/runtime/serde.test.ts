@@ -163,6 +163,49 @@ describe('TopicSerde (JSON Schema)', () => {
   });
 });
 
+describe('TopicSerde (bare JSON)', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const note = { type: 'object', required: ['id', 'text'], properties: { id: { type: 'string' }, text: { type: 'string', minLength: 1 } }, additionalProperties: false };
+  const topic = (wire?: 'plain'): TopicDescriptor => ({
+    topic: 'notes',
+    format: 'JSON',
+    events: [{ name: 'Note', subject: 'notes-value', schema: JSON.stringify(note), references: [], validator: jsonValidator(ajv.compile(note)) }],
+    key: { kind: 'field', field: 'id' },
+    consumerGroup: 'g',
+    retry: DEFAULT_RETRY,
+    deadLetterTopic: 'notes.dlq',
+    ...(wire && { wire }),
+  });
+
+  it('wire: plain writes the JSON text alone, validated, with no registry call', async () => {
+    const { source, calls } = memorySource({}, {});
+    const serde = new TopicSerde(topic('plain'), source);
+    const encoded = await serde.encode({ id: 'a', text: 'hi' });
+    expect(encoded).toEqual({ value: Buffer.from('{"id":"a","text":"hi"}'), schemaId: 0, eventType: 'Note' });
+    await expect(Promise.resolve().then(() => serde.encode({ id: 'a', text: '' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(calls).toEqual({ idFor: 0, schemaById: 0 });
+  });
+
+  it('reads bare JSON and framed JSON on the same topic (a topic moving to or from the wire format)', async () => {
+    const { source, calls } = memorySource({ 3: { id: 3, schema: '{}', schemaType: 'JSON', references: [] } }, {});
+    const serde = new TopicSerde(topic(), source);
+    expect(await serde.decode(Buffer.from('{"id":"a","text":"bare"}'))).toEqual({ value: { id: 'a', text: 'bare' }, schemaId: 0, eventType: 'Note' });
+    expect(calls.schemaById).toBe(0);
+    expect(await serde.decode(frame(3, Buffer.from('{"id":"b","text":"framed"}')))).toEqual({ value: { id: 'b', text: 'framed' }, schemaId: 3, eventType: 'Note' });
+    const invalid = await Promise.resolve().then(() => serde.decode(Buffer.from('{"id":"a"}'))).catch((e: unknown) => e);
+    expect(isDecodeError(invalid) && [invalid.stage, invalid.message]).toEqual(['validate', expect.stringContaining('notes record (plain JSON) is invalid: /text: is required')]);
+    const garbage = await Promise.resolve().then(() => serde.decode(Buffer.from('not json'))).catch((e: unknown) => e);
+    expect(isDecodeError(garbage) && garbage.stage).toBe('deserialize');
+  });
+
+  it('an Avro topic still refuses unframed bytes', async () => {
+    const { source } = memorySource({}, {});
+    const serde = new TopicSerde(avroTopic([orderV1]), source);
+    const e = await Promise.resolve().then(() => serde.decode(Buffer.from('{"id":"a"}'))).catch((x: unknown) => x);
+    expect(isDecodeError(e) && [e.stage, e.message]).toEqual(['deserialize', expect.stringContaining('not the Confluent magic byte 0')]);
+  });
+});
+
 describe('references', () => {
   it('inline each referenced definition at its first use; later uses stay names', () => {
     const money = { type: 'record', name: 'Money', namespace: 'com.t', fields: [{ name: 'units', type: 'long' }] };
