@@ -40,9 +40,9 @@ export async function main(): Promise<void> {
   await consumer.start(); // resolves once running; the open connections keep the process alive
 
   const inspections = new ChipqualityInspectionEventsProducer(client);
-  await inspections.send(
+  // One method per event type (send({ $type: 'InspectionCompleted', ... }) does the same).
+  await inspections.publishInspectionCompleted(
     {
-      $type: 'InspectionCompleted', // one of the topic's six event types; the union narrows on it
       // No metadata: the catalog's envelope fills event_id, occurred_at, source (the clientId)
       // and correlation_id (the record's correlation id); schema defaults fill the rest.
       inspection_id: 'INS-001',

@@ -137,6 +137,36 @@ export class ChipqualityInspectionEventsProducer {
     return this.producer.sendBatch(events);
   }
 
+
+  /** Validates and sends one InspectionCreated; its `$type` is set here. */
+  publishInspectionCreated(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "InspectionCreated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "InspectionCreated" }, options);
+  }
+
+  /** Validates and sends one InspectionStarted; its `$type` is set here. */
+  publishInspectionStarted(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "InspectionStarted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "InspectionStarted" }, options);
+  }
+
+  /** Validates and sends one DefectDetected; its `$type` is set here. */
+  publishDefectDetected(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "DefectDetected" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "DefectDetected" }, options);
+  }
+
+  /** Validates and sends one WaferMapCaptured; its `$type` is set here. */
+  publishWaferMapCaptured(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "WaferMapCaptured" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "WaferMapCaptured" }, options);
+  }
+
+  /** Validates and sends one InspectionCompleted; its `$type` is set here. */
+  publishInspectionCompleted(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "InspectionCompleted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "InspectionCompleted" }, options);
+  }
+
+  /** Validates and sends one InspectionFailed; its `$type` is set here. */
+  publishInspectionFailed(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "InspectionFailed" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "InspectionFailed" }, options);
+  }
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

@@ -148,6 +148,41 @@ export class ChipqualityManufacturingEventsProducer {
     return this.producer.sendBatch(events);
   }
 
+
+  /** Validates and sends one BatchStarted; its `$type` is set here. */
+  publishBatchStarted(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "BatchStarted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "BatchStarted" }, options);
+  }
+
+  /** Validates and sends one ProcessStepStarted; its `$type` is set here. */
+  publishProcessStepStarted(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "ProcessStepStarted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "ProcessStepStarted" }, options);
+  }
+
+  /** Validates and sends one ProcessStepCompleted; its `$type` is set here. */
+  publishProcessStepCompleted(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "ProcessStepCompleted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "ProcessStepCompleted" }, options);
+  }
+
+  /** Validates and sends one EquipmentAlarmRaised; its `$type` is set here. */
+  publishEquipmentAlarmRaised(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "EquipmentAlarmRaised" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "EquipmentAlarmRaised" }, options);
+  }
+
+  /** Validates and sends one WaferScrapped; its `$type` is set here. */
+  publishWaferScrapped(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "WaferScrapped" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "WaferScrapped" }, options);
+  }
+
+  /** Validates and sends one BatchHeld; its `$type` is set here. */
+  publishBatchHeld(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "BatchHeld" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "BatchHeld" }, options);
+  }
+
+  /** Validates and sends one BatchCompleted; its `$type` is set here. */
+  publishBatchCompleted(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "BatchCompleted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "BatchCompleted" }, options);
+  }
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

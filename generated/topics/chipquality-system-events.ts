@@ -131,6 +131,36 @@ export class ChipqualitySystemEventsProducer {
     return this.producer.sendBatch(events);
   }
 
+
+  /** Validates and sends one ServiceStarted; its `$type` is set here. */
+  publishServiceStarted(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "ServiceStarted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "ServiceStarted" }, options);
+  }
+
+  /** Validates and sends one ServiceStopped; its `$type` is set here. */
+  publishServiceStopped(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "ServiceStopped" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "ServiceStopped" }, options);
+  }
+
+  /** Validates and sends one HealthStatusChanged; its `$type` is set here. */
+  publishHealthStatusChanged(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "HealthStatusChanged" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "HealthStatusChanged" }, options);
+  }
+
+  /** Validates and sends one ConfigurationChanged; its `$type` is set here. */
+  publishConfigurationChanged(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "ConfigurationChanged" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "ConfigurationChanged" }, options);
+  }
+
+  /** Validates and sends one ResourceThresholdExceeded; its `$type` is set here. */
+  publishResourceThresholdExceeded(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "ResourceThresholdExceeded" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "ResourceThresholdExceeded" }, options);
+  }
+
+  /** Validates and sends one MaintenanceScheduled; its `$type` is set here. */
+  publishMaintenanceScheduled(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "MaintenanceScheduled" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "MaintenanceScheduled" }, options);
+  }
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

@@ -142,6 +142,41 @@ export class ChipqualityUserEventsProducer {
     return this.producer.sendBatch(events);
   }
 
+
+  /** Validates and sends one UserCreated; its `$type` is set here. */
+  publishUserCreated(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserCreated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "UserCreated" }, options);
+  }
+
+  /** Validates and sends one UserProfileUpdated; its `$type` is set here. */
+  publishUserProfileUpdated(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserProfileUpdated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "UserProfileUpdated" }, options);
+  }
+
+  /** Validates and sends one UserRoleChanged; its `$type` is set here. */
+  publishUserRoleChanged(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserRoleChanged" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "UserRoleChanged" }, options);
+  }
+
+  /** Validates and sends one UserLoggedIn; its `$type` is set here. */
+  publishUserLoggedIn(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserLoggedIn" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "UserLoggedIn" }, options);
+  }
+
+  /** Validates and sends one UserLoggedOut; its `$type` is set here. */
+  publishUserLoggedOut(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserLoggedOut" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "UserLoggedOut" }, options);
+  }
+
+  /** Validates and sends one UserActionPerformed; its `$type` is set here. */
+  publishUserActionPerformed(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserActionPerformed" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "UserActionPerformed" }, options);
+  }
+
+  /** Validates and sends one UserDeactivated; its `$type` is set here. */
+  publishUserDeactivated(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserDeactivated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
+    return this.producer.send({ ...event, $type: "UserDeactivated" }, options);
+  }
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

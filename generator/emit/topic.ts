@@ -83,7 +83,7 @@ export class {{base}}Producer {
   sendBatch(events: Array<{{base}}EventInput | { event: {{base}}EventInput; options?: runtime.SendOptions }>): Promise<runtime.SendResult[]> {
     return this.producer.sendBatch(events);
   }
-{{#if keySchema}}
+{{{publishMethods}}}{{#if keySchema}}
 
   /** Sends with a key of the topic's key schema (validated and encoded like the value). */
   sendKeyed(key: {{{keyType}}}, event: {{base}}EventInput, options?: runtime.SendOptions): Promise<runtime.SendResult> {
@@ -174,6 +174,8 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
   const multi = events.length > 1;
   const tagged = multi && topic.format === 'avro';
 
+  const publishMethods: string[] = [];
+  const publishNames = new Map<string, string>();
   const eventLines: string[] = [];
   const inputLines: string[] = [];
   const handlerLines: string[] = [];
@@ -186,6 +188,17 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
     eventLines.push(`  | (${tag}${out})`);
     inputLines.push(`  | (${tag}${input})`);
     handlerLines.push(`  ${stringLiteral(event.name)}?: runtime.EventHandler<${tag}${out}>;`);
+    if (tagged) {
+      // One method per event type, as hand-written producers had (publish_inspection_created): `$type` is set for the caller.
+      const method = `publish${typeIdentifier(event.name.split('.').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''))}`;
+      const other = publishNames.get(method);
+      if (other !== undefined) throw new KafkagenError('NAME_CLASH', `event types ${other} and ${event.name} of topic ${topic.name} would both generate ${method}()`, topic.source, 'rename one of the records');
+      publishNames.set(method, event.name);
+      const tagLiteral = stringLiteral(event.name);
+      publishMethods.push(
+        `\n\n  /** Validates and sends one ${event.name.replace(/\*\//g, '*\\/')}; its \`$type\` is set here. */\n  ${method}(event: Omit<Extract<${base}EventInput, { $type: ${tagLiteral} }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {\n    return this.producer.send({ ...event, $type: ${tagLiteral} }, options);\n  }`,
+      );
+    }
     const binding = bindings.events[i]!;
     const checker = type.format === 'avro' ? `codec: ${imports.value(type, names.codec)}` : `validator: ${imports.value(type, names.codec)}`;
     descriptorEvents.push(
@@ -237,6 +250,7 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
       ? `  runtime.Enveloped<\n${inputLines.map((l) => `  ${l}`).join('\n')},\n    ${stringLiteral(envelope.field)},\n    ${Object.keys(envelope.fill).map(stringLiteral).join(' | ')}\n  >`
       : inputLines.join('\n'),
     handlerLines: handlerLines.join('\n'),
+    publishMethods: publishMethods.join(''),
     descriptor: `${base.charAt(0).toLowerCase()}${base.slice(1)}Topic`,
     descriptorLiteral: `{\n${fields.join(',\n')},\n}`,
     topicLiteral: stringLiteral(topic.name),
