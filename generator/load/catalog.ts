@@ -109,8 +109,8 @@ function checkShape(catalog: CatalogSource): void {
     const place = placeOf(e);
     byPlace.set(place, [...(byPlace.get(place) ?? []), e]);
   }
-  // Of a oneOf's branches at the same depth, the one listing allowed values says most.
-  const rank = (e: ErrorObject) => ['enum', 'const', 'propertyNames'].includes(e.keyword) ? 0 : e.keyword === 'oneOf' ? 3 : e.keyword === 'type' ? 2 : 1;
+  // At the same depth, the error naming the allowed values or the unknown key says most.
+  const rank = (e: ErrorObject) => ['enum', 'const', 'propertyNames', 'additionalProperties'].includes(e.keyword) ? 0 : e.keyword === 'oneOf' ? 3 : e.keyword === 'type' ? 2 : 1;
   throwCollected([...byPlace.values()].map((errors) => shapeError(catalog, [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || rank(a) - rank(b))[0]!)));
 }
 
