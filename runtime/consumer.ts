@@ -298,7 +298,7 @@ export class GroupConsumer {
         const delayMs = backoffDelay(attempt, route.retry);
         this.counts.retries++;
         callHook(this.client.hooks, 'onRetry', { ...hook, attempt, delayMs, error: e, durationMs: performance.now() - start });
-        this.client.logger.warn(`handler for ${record.topic} failed (attempt ${attempt}/${route.retry.attempts}); retrying in ${delayMs} ms`, { partition: record.partition, offset: record.offset, error: messageOf(e) });
+        this.client.logger.warn(`handler for ${record.topic} failed (attempt ${attempt}/${route.retry.attempts}); retrying in ${delayMs} ms`, { topic: record.topic, partition: record.partition, offset: record.offset, correlationId: record.headers[HEADERS.correlationId], error: messageOf(e) });
         if (!(await this.wait(delayMs, control))) return 'abandoned';
       }
     }

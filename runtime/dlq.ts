@@ -2,7 +2,7 @@
 // the record came from and why. Replay brings records back to their topic and partition.
 import type { KafkaClient } from './client.js';
 import { isKafkagenRuntimeError, KafkagenRuntimeError, messageOf } from './errors.js';
-import { DLQ_HEADERS } from './headers.js';
+import { DLQ_HEADERS, HEADERS } from './headers.js';
 import type { IncomingRecord } from './transport/types.js';
 
 export type DeadLetterStage = 'deserialize' | 'validate' | 'handle';
@@ -42,7 +42,7 @@ export function deadLetterHeaders({ record, groupId, error, stage, attempts }: D
 export async function deadLetter(client: KafkaClient, input: DeadLetterInput): Promise<void> {
   const { record, deadLetterTopic, stage } = input;
   await (await client.sharedProducer()).send(deadLetterTopic, [{ key: record.key, value: record.value, headers: deadLetterHeaders(input) }]);
-  client.logger.warn(`record ${record.topic}/${record.partition}@${record.offset} dead-lettered to ${deadLetterTopic} (${stage})`, { error: messageOf(input.error) });
+  client.logger.warn(`record ${record.topic}/${record.partition}@${record.offset} dead-lettered to ${deadLetterTopic} (${stage})`, { topic: record.topic, partition: record.partition, offset: record.offset, groupId: input.groupId, correlationId: record.headers[HEADERS.correlationId], error: messageOf(input.error) });
 }
 
 export interface ReplayOptions {
