@@ -2,12 +2,12 @@
 // producer connection), the registry client and its caches, an admin connection.
 import { readFileSync } from 'node:fs';
 import { type ClientConfig, configFromEnv, DEFAULTS, defined, type ProducerConfig, validateConfig } from './config.js';
-import { type ConsumerOptions, type EventHandler, GroupConsumer } from './consumer.js';
+import { type ConsumerHealth, type ConsumerOptions, type EventHandler, GroupConsumer } from './consumer.js';
 import type { TopicDescriptor } from './descriptor.js';
 import type { RuntimeHooks } from './hooks.js';
 import { type IteratedEvent, iterate } from './iterator.js';
 import { defaultLogger, type Logger } from './logger.js';
-import { KafkagenRuntimeError } from './errors.js';
+import { KafkagenRuntimeError, messageOf } from './errors.js';
 import { TopicProducer } from './producer.js';
 import { RegistryClient } from './registry.js';
 import { DEFAULT_SEND_RETRY, type RetryPolicy } from './retry.js';
@@ -22,6 +22,21 @@ export interface ClientOptions {
   producer?: ProducerConfig;
   sendRetry?: Partial<RetryPolicy>;
   transport?: Transport;
+}
+
+/** A dependency's answer to a health check. */
+export interface DependencyHealth {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+export interface ClientHealth {
+  /** Broker and registry answered, and no consumer has crashed. */
+  ok: boolean;
+  broker: DependencyHealth;
+  registry: DependencyHealth;
+  consumers: ConsumerHealth[];
 }
 
 export class KafkaClient {
@@ -96,6 +111,19 @@ export class KafkaClient {
     return this.adminConnection;
   }
 
+  /**
+   * For a readiness or liveness endpoint: the broker (a metadata request), the registry (one
+   * request) and every consumer of this client, each check bounded by `timeoutMs`.
+   */
+  async health(timeoutMs = 5_000): Promise<ClientHealth> {
+    const [broker, registry, consumers] = await Promise.all([
+      probe(async () => void (await (await this.admin()).listTopics()), timeoutMs),
+      probe(() => this.registry.ping(), timeoutMs),
+      Promise.all([...this.consumers].map((c) => c.health())),
+    ]);
+    return { ok: broker.ok && registry.ok && consumers.every((c) => c.state !== 'crashed'), broker, registry, consumers };
+  }
+
   /** Creates missing topics and their dead-letter topics. */
   async ensureTopics(descriptors: TopicDescriptor[]): Promise<void> {
     const topics = new Map(descriptors.flatMap((d) => [d.topic, d.deadLetterTopic].map((t) => [this.topicName(t), d] as const)));
@@ -118,5 +146,18 @@ export class KafkaClient {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+async function probe(check: () => Promise<void>, timeoutMs: number): Promise<DependencyHealth> {
+  const start = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([check(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)))]);
+    return { ok: true, latencyMs: Math.round(performance.now() - start) };
+  } catch (e) {
+    return { ok: false, latencyMs: Math.round(performance.now() - start), error: messageOf(e) };
+  } finally {
+    clearTimeout(timer);
   }
 }

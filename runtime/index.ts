@@ -8,7 +8,7 @@ export { applyRegistration, formatRegistrationTable } from './registration.js';
 export type { RegistrationManifestData, RegistrationOptions, RegistrationRow, RegistrationStatus, RegistrationSubject } from './registration.js';
 
 export { KafkaClient } from './client.js';
-export type { ClientOptions } from './client.js';
+export type { ClientHealth, ClientOptions, DependencyHealth } from './client.js';
 export { configFromEnv, DEFAULTS, validateConfig } from './config.js';
 export type { ClientConfig, Compression, ConsumerConfig, ProducerConfig, RegistryConfig, SaslConfig, SaslMechanism, TlsConfig } from './config.js';
 export type { EventDescriptor, KeyDescriptor, SchemaBinding, SubjectRef, TopicDescriptor } from './descriptor.js';

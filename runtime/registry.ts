@@ -123,6 +123,11 @@ export class RegistryClient {
     });
   }
 
+  /** One cheap authenticated request (the schema types it serves): for health checks. */
+  async ping(): Promise<void> {
+    await this.http('GET', '/schemas/types');
+  }
+
   /** A reference without a version: its subject's latest. */
   private async body(schema: string, schemaType: 'AVRO' | 'JSON', references: Ref[]): Promise<Record<string, unknown>> {
     const refs = await Promise.all(references.map(async (r) => ({ ...r, version: r.version ?? ((await this.http('GET', `/subjects/${encodeURIComponent(r.subject)}/versions/latest`)) as { version: number }).version })));

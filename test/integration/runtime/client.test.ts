@@ -202,6 +202,24 @@ describe('consumer', () => {
     expect(committed.sort((x, y) => x.partition - y.partition)).toEqual(ends.sort((x, y) => x.partition - y.partition));
   });
 
+  it('client.health() checks the broker, the registry and its consumers, and says which is down', async () => {
+    const c = client();
+    const d = avroTopic(uniqueTopic('rt.health'), orderSchema);
+    await c.ensureTopics([d]);
+    const group = c.consume(d, async () => {}, { groupId: uniqueTopic('health'), fromBeginning: true });
+    await group.start();
+    const up = await c.health();
+    expect(up).toMatchObject({ ok: true, broker: { ok: true }, registry: { ok: true } });
+    expect(up.consumers).toEqual([expect.objectContaining({ groupId: group.groupId, state: 'running' })]);
+    await group.stop();
+
+    // Neither answers on port 1: each reported down with its error, the answer bounded by the timeout.
+    const down = new KafkaClient({ brokers: ['127.0.0.1:1'], registry: { url: 'http://127.0.0.1:1', retry: { attempts: 1 } }, logger: silentLogger, connectionTimeoutMs: 300, retries: 0 });
+    clients.push(down);
+    const health = await down.health(2_000);
+    expect(health).toMatchObject({ ok: false, broker: { ok: false, error: expect.stringMatching(/BROKER_UNREACHABLE|cannot reach the Kafka brokers 127\.0\.0\.1:1|no answer within/) }, registry: { ok: false, error: expect.any(String) }, consumers: [] });
+  });
+
   it('a raw kafkajs producer (no kafkagen headers) is read too', async () => {
     const c = client();
     const d = avroTopic(uniqueTopic('rt.foreign'), orderSchema);
