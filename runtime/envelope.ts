@@ -1,6 +1,7 @@
 // Envelope fields the producer fills in (catalog `envelope`): the event id, the time, the
 // service and the correlation a hand-written Kafka layer's base producer used to stamp on
-// every event. Only fields the caller left unset are filled; the caller's event is not changed.
+// every event. Only fields the caller left unset (undefined, null or '') are filled; the
+// caller's event is not changed.
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -37,7 +38,7 @@ export function fillEnvelope<T>(envelope: EnvelopeDescriptor, event: T, ctx: Env
   if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) return event;
   const filled: Record<string, unknown> = { ...(given as Record<string, unknown> | undefined) };
   for (const [name, source] of Object.entries(envelope.fill)) {
-    if (filled[name] !== undefined && filled[name] !== null) continue;
+    if (filled[name] !== undefined && filled[name] !== null && filled[name] !== '') continue;
     const v = valueOf(source, ctx);
     if (v !== undefined) filled[name] = v;
   }

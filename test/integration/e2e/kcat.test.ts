@@ -72,9 +72,9 @@ describe('kafkagen produce / consume', () => {
     expect(read.status, read.stderr).toBe(0);
     const line = JSON.parse(read.stdout.trim());
     expect(line).toMatchObject({ topic: 'chipquality.inspection.events', eventType: 'InspectionCreated', offset: '0' });
-    // The envelope (kafkagen.yaml) fills a null correlation_id with the record's correlation id.
+    // The envelope (kafkagen.yaml) fills an unset (null or '') correlation_id with the record's correlation id.
     const metadata = (event as unknown as { metadata: { correlation_id: string | null } }).metadata;
-    expect(line.value).toEqual({ ...event, metadata: { ...metadata, correlation_id: metadata.correlation_id ?? 'corr-7' } });
+    expect(line.value).toEqual({ ...event, metadata: { ...metadata, correlation_id: metadata.correlation_id || 'corr-7' } });
     expect(line.headers).toMatchObject({ tenant: 'acme', note: 'a=b', 'correlation-id': 'corr-7', 'kafkagen-event-type': 'InspectionCreated' });
     expect(Math.abs(Date.parse(line.timestamp) - Date.now())).toBeLessThan(300_000);
     expect(line.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

@@ -109,7 +109,9 @@ describe('generate -> register -> produce -> consume, every topic of the example
     }
     const ctx = received[0]!.ctx;
     expect(ctx.headers['kafkagen-event-type']).toBe(ctx.eventType);
-    expect(ctx.headers['correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // Every topic has an envelope: its correlation_id and the record's header are one and the same.
+    for (const r of received) expect(r.ctx.headers['correlation-id'], r.topic).toBe((r.event as { metadata: { correlation_id: string } }).metadata.correlation_id);
+    expect(received.every((r) => (r.ctx.headers['correlation-id'] ?? '') !== '')).toBe(true);
     expect(Number(ctx.headers['kafkagen-schema-id'])).toBe(ctx.schemaId);
   });
 });

@@ -19,11 +19,11 @@ describe('fillEnvelope', () => {
     expect((fillEnvelope(envelope, { id: 'a' }, { ...ctx, causationId: 'orders/0@5' }) as { metadata?: unknown }).metadata).toMatchObject({ causation_id: 'orders/0@5' });
   });
 
-  it('keeps what the caller set (null counts as unset), and leaves the caller\'s object alone', () => {
-    const event = { id: 'a', metadata: { event_id: 'mine', source: null, version: 1 } };
+  it('keeps what the caller set (null and \'\' count as unset), and leaves the caller\'s object alone', () => {
+    const event = { id: 'a', metadata: { event_id: 'mine', source: null, correlation_id: '', version: 1 } };
     const out = fillEnvelope(envelope, event, ctx);
-    expect(out.metadata).toMatchObject({ event_id: 'mine', source: 'billing', version: 1 });
-    expect(event.metadata).toEqual({ event_id: 'mine', source: null, version: 1 });
+    expect(out.metadata).toMatchObject({ event_id: 'mine', source: 'billing', correlation_id: 'corr-1', version: 1 });
+    expect(event.metadata).toEqual({ event_id: 'mine', source: null, correlation_id: '', version: 1 });
     expect(out).not.toBe(event);
   });
 
@@ -36,6 +36,7 @@ describe('fillEnvelope', () => {
   it('reads a correlation id the caller put in the envelope, so the header carries the same one', () => {
     expect(envelopeCorrelationId(envelope, { metadata: { correlation_id: 'from-event' } })).toBe('from-event');
     expect(envelopeCorrelationId(envelope, { metadata: { correlation_id: null } })).toBeUndefined();
+    expect(envelopeCorrelationId(envelope, { metadata: { correlation_id: '' } })).toBeUndefined();
     expect(envelopeCorrelationId(envelope, {})).toBeUndefined();
   });
 });
