@@ -90,6 +90,7 @@ export function isRetriableCommitError(e: unknown): boolean {
 
 /** Gives a record up unhandled (iterator closed): not committed, read again. */
 export const ABANDONED = 'KafkagenAbandonedRecord';
+const abandoned = () => Object.assign(new Error('handler given up at the shutdown timeout'), { name: ABANDONED });
 
 /** One consumer group over one or more topics, each with a handler (or handlers by event type). */
 export class GroupConsumer {
@@ -106,6 +107,12 @@ export class GroupConsumer {
   private readonly progress = new Map<string, { end: bigint; next: bigint }>();
   private readonly pauses = new Map<string, number[] | undefined>();
   private signalHandler: (() => void) | undefined;
+  // Handlers in flight, given up at the shutdown timeout: one that ignores ctx.signal would
+  // otherwise hold kafkajs's stop(), which disconnect() awaits too, forever. Its record is not
+  // committed, so the batch ends and the member leaves the group. A Set, not a listener on a
+  // signal: this runs per record.
+  private readonly inFlight = new Set<(e: Error) => void>();
+  private pastDeadline = false;
 
   constructor(
     private readonly client: KafkaClient,
@@ -180,9 +187,18 @@ export class GroupConsumer {
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([transport.stop(), new Promise((r) => (timer = setTimeout(r, ms, 'timeout')))]);
     clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.pastDeadline = true;
+      for (const giveUp of this.inFlight) giveUp(abandoned());
+    }
     await transport.disconnect().catch(() => {});
     this.state = 'stopped';
     if (outcome === 'timeout') throw new KafkagenRuntimeError('SHUTDOWN_TIMEOUT', `handlers of ${this.groupId} did not finish within ${ms} ms; their records were not committed and will be read again`);
+  }
+
+  /** `await using group = client.consume(...)`: stops it (committing what was handled) at the end of the block, as KafkaClient and generated consumers do. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   /** Stops gracefully on SIGTERM or SIGINT, then calls `onStopped` (e.g. process.exit). A second signal is not caught. */
@@ -284,7 +300,7 @@ export class GroupConsumer {
         heartbeat: () => control.heartbeat(),
       };
       try {
-        await route.handle(value.value, ctx);
+        await this.untilDeadline(route.handle(value.value, ctx));
         if (requested !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', requested), 'handle', attempt);
         this.counts.processed++;
         callHook(this.client.hooks, 'onConsumed', { ...hook, attempts: attempt, durationMs: performance.now() - start, endToEndMs: Date.now() - Number(record.timestamp) });
@@ -293,8 +309,9 @@ export class GroupConsumer {
         if ((e as Error | null)?.name === ABANDONED) return 'abandoned';
         if (requested !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', requested, { cause: e }), 'handle', attempt);
         this.lastError = messageOf(e);
-        if (attempt >= route.retry.attempts) return this.toDeadLetter(route, record, e, 'handle', attempt);
+        // Before the attempts check: a handler aborted by stop() on its last attempt was dead-lettered (and committed).
         if (this.abort.signal.aborted) return 'abandoned'; // stopping: the next run reads it again
+        if (attempt >= route.retry.attempts) return this.toDeadLetter(route, record, e, 'handle', attempt);
         const delayMs = backoffDelay(attempt, route.retry);
         this.counts.retries++;
         callHook(this.client.hooks, 'onRetry', { ...hook, attempt, delayMs, error: e, durationMs: performance.now() - start });
@@ -302,6 +319,19 @@ export class GroupConsumer {
         if (!(await this.wait(delayMs, control))) return 'abandoned';
       }
     }
+  }
+
+  /** The handler's outcome, or ABANDONED at the shutdown timeout. */
+  private untilDeadline(work: Promise<void> | void): Promise<void> | void {
+    if (!work) return;
+    if (this.pastDeadline) return Promise.reject(abandoned());
+    return new Promise<void>((resolve, reject) => {
+      this.inFlight.add(reject);
+      work.then(
+        () => (this.inFlight.delete(reject), resolve()),
+        (e: unknown) => (this.inFlight.delete(reject), reject(e)),
+      );
+    });
   }
 
   /** A registry outage is not the record's fault: it is waited out (backoff, heartbeats), never dead-lettered. */
