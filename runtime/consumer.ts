@@ -323,11 +323,12 @@ export class GroupConsumer {
 
   /** The handler's outcome, or ABANDONED at the shutdown timeout. */
   private untilDeadline(work: Promise<void> | void): Promise<void> | void {
-    if (!work) return;
+    // A handler may return anything (`(e) => list.push(e)` returns a number): only a promise is waited for.
+    if (typeof (work as Promise<void> | undefined)?.then !== 'function') return;
     if (this.pastDeadline) return Promise.reject(abandoned());
     return new Promise<void>((resolve, reject) => {
       this.inFlight.add(reject);
-      work.then(
+      (work as Promise<void>).then(
         () => (this.inFlight.delete(reject), resolve()),
         (e: unknown) => (this.inFlight.delete(reject), reject(e)),
       );
