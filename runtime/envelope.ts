@@ -36,14 +36,18 @@ export function fillEnvelope<T>(envelope: EnvelopeDescriptor, event: T, ctx: Env
   if (typeof event !== 'object' || event === null || Array.isArray(event)) return event;
   const given = (event as Record<string, unknown>)[envelope.field];
   if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) return event;
+  // Per record: no copies when the caller set everything.
+  if (given && Object.keys(envelope.fill).every((name) => !isUnset((given as Record<string, unknown>)[name]))) return event;
   const filled: Record<string, unknown> = { ...(given as Record<string, unknown> | undefined) };
   for (const [name, source] of Object.entries(envelope.fill)) {
-    if (filled[name] !== undefined && filled[name] !== null && filled[name] !== '') continue;
+    if (!isUnset(filled[name])) continue;
     const v = valueOf(source, ctx);
     if (v !== undefined) filled[name] = v;
   }
   return { ...event, [envelope.field]: filled };
 }
+
+const isUnset = (v: unknown) => v === undefined || v === null || v === '';
 
 function valueOf(source: EnvelopeSource, ctx: EnvelopeContext): unknown {
   if (typeof source === 'object') return source.const;

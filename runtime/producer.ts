@@ -132,7 +132,7 @@ export class TopicProducer<TInput> {
     if (envelope) {
       // One correlation id for the envelope and the header: the caller's option, else the envelope's own, else a new one.
       const correlationId = o.correlationId || envelopeCorrelationId(envelope, event) || randomUUID();
-      o = { ...o, correlationId };
+      if (correlationId !== o.correlationId) o = { ...o, correlationId };
       event = fillEnvelope(envelope, event, { clientId: this.client.config.clientId ?? DEFAULTS.clientId, correlationId, causationId: o.causationId, now: new Date() });
     }
     const encoded = this.serde.encode(event); // validates first

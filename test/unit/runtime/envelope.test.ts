@@ -27,6 +27,11 @@ describe('fillEnvelope', () => {
     expect(out).not.toBe(event);
   });
 
+  it('returns the event itself when the caller set every filled field (no copy per record)', () => {
+    const full = { id: 'a', metadata: { event_id: 'e', occurred_at: now, at: 'x', ms: 1, big: 1n, source: 's', correlation_id: 'c', causation_id: 'd', version: 1 } };
+    expect(fillEnvelope(envelope, full, ctx)).toBe(full);
+  });
+
   it('passes values that are not objects through, for validation to judge', () => {
     expect(fillEnvelope(envelope, 'text', ctx)).toBe('text');
     const wrong = { id: 'a', metadata: 'oops' };
