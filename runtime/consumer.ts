@@ -283,6 +283,8 @@ export class GroupConsumer {
     const { value, keyValue } = decoded;
     const hook = { topic: record.topic, partition: record.partition, eventType: value.eventType, offset: record.offset };
     for (let attempt = 1; ; attempt++) {
+      // Stopping before its handler started (e.g. while the record waited on the registry): not in flight, read again next run.
+      if (this.abort.signal.aborted) return 'abandoned';
       let requested: string | undefined;
       const ctx: EventContext = {
         ...hook,
@@ -325,7 +327,10 @@ export class GroupConsumer {
   private untilDeadline(work: Promise<void> | void): Promise<void> | void {
     // A handler may return anything (`(e) => list.push(e)` returns a number): only a promise is waited for.
     if (typeof (work as Promise<void> | undefined)?.then !== 'function') return;
-    if (this.pastDeadline) return Promise.reject(abandoned());
+    if (this.pastDeadline) {
+      (work as Promise<void>).then(undefined, () => {}); // given up: its outcome no longer matters, and must not go unhandled
+      return Promise.reject(abandoned());
+    }
     return new Promise<void>((resolve, reject) => {
       this.inFlight.add(reject);
       (work as Promise<void>).then(

@@ -6,9 +6,11 @@ import { randomUUID } from 'node:crypto';
 
 /**
  * Where a field's value comes from. `now-*` is the send time in the field's own type (chosen
- * by the generator from the schema): a Date, an ISO 8601 string, or epoch milliseconds.
+ * by the generator from the schema): a Date or an ISO 8601 string. `causationIdOrNull`: a
+ * required nullable field gets null when the send has no causation id. `bigint`: a constant
+ * for an Avro long typed as bigint.
  */
-export type EnvelopeSource = 'uuid' | 'now-date' | 'now-iso' | 'now-millis' | 'now-bigint' | 'clientId' | 'correlationId' | 'causationId' | { const: string | number | boolean };
+export type EnvelopeSource = 'uuid' | 'now-date' | 'now-iso' | 'clientId' | 'correlationId' | 'causationId' | 'causationIdOrNull' | { const: string | number | boolean; bigint?: true };
 
 export interface EnvelopeDescriptor {
   /** The event's field holding the envelope (a record / object). */
@@ -50,7 +52,7 @@ export function fillEnvelope<T>(envelope: EnvelopeDescriptor, event: T, ctx: Env
 const isUnset = (v: unknown) => v === undefined || v === null || v === '';
 
 function valueOf(source: EnvelopeSource, ctx: EnvelopeContext): unknown {
-  if (typeof source === 'object') return source.const;
+  if (typeof source === 'object') return source.bigint ? BigInt(source.const as number) : source.const;
   switch (source) {
     case 'uuid':
       return randomUUID();
@@ -58,16 +60,14 @@ function valueOf(source: EnvelopeSource, ctx: EnvelopeContext): unknown {
       return ctx.now;
     case 'now-iso':
       return ctx.now.toISOString();
-    case 'now-millis':
-      return ctx.now.getTime();
-    case 'now-bigint':
-      return BigInt(ctx.now.getTime());
     case 'clientId':
       return ctx.clientId;
     case 'correlationId':
       return ctx.correlationId;
     case 'causationId':
-      return ctx.causationId; // none: the field keeps its default (null)
+      return ctx.causationId; // none: the field stays unset (it is optional)
+    case 'causationIdOrNull':
+      return ctx.causationId ?? null;
   }
 }
 

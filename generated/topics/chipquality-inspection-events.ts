@@ -137,7 +137,6 @@ export class ChipqualityInspectionEventsProducer {
     return this.producer.sendBatch(events);
   }
 
-
   /** Validates and sends one InspectionCreated; its `$type` is set here. */
   publishInspectionCreated(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "InspectionCreated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "InspectionCreated" }, options);
@@ -167,6 +166,7 @@ export class ChipqualityInspectionEventsProducer {
   publishInspectionFailed(event: Omit<Extract<ChipqualityInspectionEventsEventInput, { $type: "InspectionFailed" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "InspectionFailed" }, options);
   }
+
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

@@ -148,7 +148,6 @@ export class ChipqualityManufacturingEventsProducer {
     return this.producer.sendBatch(events);
   }
 
-
   /** Validates and sends one BatchStarted; its `$type` is set here. */
   publishBatchStarted(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "BatchStarted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "BatchStarted" }, options);
@@ -183,6 +182,7 @@ export class ChipqualityManufacturingEventsProducer {
   publishBatchCompleted(event: Omit<Extract<ChipqualityManufacturingEventsEventInput, { $type: "BatchCompleted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "BatchCompleted" }, options);
   }
+
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

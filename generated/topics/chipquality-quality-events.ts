@@ -144,37 +144,6 @@ export class ChipqualityQualityEventsProducer {
     return this.producer.sendBatch(events);
   }
 
-
-  /** Validates and sends one QualityCheckPerformed; its `$type` is set here. */
-  publishQualityCheckPerformed(event: Omit<Extract<ChipqualityQualityEventsEventInput, { $type: "QualityCheckPerformed" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
-    return this.producer.send({ ...event, $type: "QualityCheckPerformed" }, options);
-  }
-
-  /** Validates and sends one QualityScoreCalculated; its `$type` is set here. */
-  publishQualityScoreCalculated(event: Omit<Extract<ChipqualityQualityEventsEventInput, { $type: "QualityScoreCalculated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
-    return this.producer.send({ ...event, $type: "QualityScoreCalculated" }, options);
-  }
-
-  /** Validates and sends one SpecViolationDetected; its `$type` is set here. */
-  publishSpecViolationDetected(event: Omit<Extract<ChipqualityQualityEventsEventInput, { $type: "SpecViolationDetected" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
-    return this.producer.send({ ...event, $type: "SpecViolationDetected" }, options);
-  }
-
-  /** Validates and sends one ChipBinned; its `$type` is set here. */
-  publishChipBinned(event: Omit<Extract<ChipqualityQualityEventsEventInput, { $type: "ChipBinned" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
-    return this.producer.send({ ...event, $type: "ChipBinned" }, options);
-  }
-
-  /** Validates and sends one ChipDispositioned; its `$type` is set here. */
-  publishChipDispositioned(event: Omit<Extract<ChipqualityQualityEventsEventInput, { $type: "ChipDispositioned" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
-    return this.producer.send({ ...event, $type: "ChipDispositioned" }, options);
-  }
-
-  /** Validates and sends one QualityAlertRaised; its `$type` is set here. */
-  publishQualityAlertRaised(event: Omit<Extract<ChipqualityQualityEventsEventInput, { $type: "QualityAlertRaised" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
-    return this.producer.send({ ...event, $type: "QualityAlertRaised" }, options);
-  }
-
   /** Sends with a key of the topic's key schema (validated and encoded like the value). */
   sendKeyed(key: ChipRefInput, event: ChipqualityQualityEventsEventInput, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.sendKeyed(key, event, options);

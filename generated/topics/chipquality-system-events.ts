@@ -131,7 +131,6 @@ export class ChipqualitySystemEventsProducer {
     return this.producer.sendBatch(events);
   }
 
-
   /** Validates and sends one ServiceStarted; its `$type` is set here. */
   publishServiceStarted(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "ServiceStarted" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "ServiceStarted" }, options);
@@ -161,6 +160,7 @@ export class ChipqualitySystemEventsProducer {
   publishMaintenanceScheduled(event: Omit<Extract<ChipqualitySystemEventsEventInput, { $type: "MaintenanceScheduled" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "MaintenanceScheduled" }, options);
   }
+
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

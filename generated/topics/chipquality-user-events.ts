@@ -142,7 +142,6 @@ export class ChipqualityUserEventsProducer {
     return this.producer.sendBatch(events);
   }
 
-
   /** Validates and sends one UserCreated; its `$type` is set here. */
   publishUserCreated(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserCreated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "UserCreated" }, options);
@@ -177,6 +176,7 @@ export class ChipqualityUserEventsProducer {
   publishUserDeactivated(event: Omit<Extract<ChipqualityUserEventsEventInput, { $type: "UserDeactivated" }>, "$type">, options?: runtime.SendOptions): Promise<runtime.SendResult> {
     return this.producer.send({ ...event, $type: "UserDeactivated" }, options);
   }
+
   /**
    * Closes the client when this producer owns it (fromEnv). A shared client stays open for the
    * other producers and consumers made from it: close it with `client.close()`.

@@ -82,8 +82,8 @@ export class {{base}}Producer {
   /** Validates every event, then sends them in one request. */
   sendBatch(events: Array<{{base}}EventInput | { event: {{base}}EventInput; options?: runtime.SendOptions }>): Promise<runtime.SendResult[]> {
     return this.producer.sendBatch(events);
-  }
-{{{publishMethods}}}{{#if keySchema}}
+  }{{{publishMethods}}}
+{{#if keySchema}}
 
   /** Sends with a key of the topic's key schema (validated and encoded like the value). */
   sendKeyed(key: {{{keyType}}}, event: {{base}}EventInput, options?: runtime.SendOptions): Promise<runtime.SendResult> {
@@ -188,8 +188,8 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
     eventLines.push(`  | (${tag}${out})`);
     inputLines.push(`  | (${tag}${input})`);
     handlerLines.push(`  ${stringLiteral(event.name)}?: runtime.EventHandler<${tag}${out}>;`);
-    if (tagged) {
-      // One method per event type, as hand-written producers had (publish_inspection_created): `$type` is set for the caller.
+    if (tagged && topic.key.kind !== 'schema') {
+      // One method per event type (not with a key schema: those send through sendKeyed), as hand-written producers had (publish_inspection_created): `$type` is set for the caller.
       const method = `publish${typeIdentifier(event.name.split('.').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''))}`;
       const other = publishNames.get(method);
       if (other !== undefined) throw new KafkagenError('NAME_CLASH', `event types ${other} and ${event.name} of topic ${topic.name} would both generate ${method}()`, topic.source, 'rename one of the records');
@@ -235,7 +235,7 @@ export function emitTopic(topic: Topic, model: Model, bindings: TopicBindings, o
   if (topic.wire === 'plain') fields.push('  wire: "plain"');
   const envelope = topic.envelope;
   if (envelope) {
-    const source = (v: EnvelopeSource) => (typeof v === 'string' ? stringLiteral(v) : `{ const: ${typeof v.const === 'string' ? stringLiteral(v.const) : String(v.const)} }`);
+    const source = (v: EnvelopeSource) => (typeof v === 'string' ? stringLiteral(v) : `{ const: ${typeof v.const === 'string' ? stringLiteral(v.const) : String(v.const)}${v.bigint ? ', bigint: true' : ''} }`);
     fields.push(`  envelope: { field: ${stringLiteral(envelope.field)}, fill: { ${Object.entries(envelope.fill).map(([k, v]) => `${stringLiteral(k)}: ${source(v)}`).join(', ')} } }`);
   }
 

@@ -74,6 +74,7 @@ export function loadCatalog(catalog: CatalogSource, types: Map<string, NamedType
     const events = eventNames(eventTypes);
     const key = resolveKey(raw.key, eventTypes, types, `${at}/key`, fail);
     const wire = raw.wire ?? defaults.wire ?? 'confluent';
+    if (wire === 'plain' && key.kind === 'schema') fail('CATALOG_INVALID', `topic ${name} writes bare JSON values (wire: plain) but has a key schema, whose keys would still be framed for the registry`, raw.wire ? `${at}/wire` : '/defaults/wire', 'key the topic by a field or a plain string, or leave wire: plain off');
     if (wire === 'plain' && format === 'avro') fail('CATALOG_INVALID', `topic ${name} is Avro, and wire: plain is for JSON Schema topics (Avro cannot be read without its schema)`, raw.wire ? `${at}/wire` : '/defaults/wire', `remove wire: plain${raw.wire ? '' : ', or set wire: confluent on this topic'}`);
     const rawEnvelope = raw.envelope === false ? undefined : (raw.envelope ?? defaults.envelope);
     const envelope = rawEnvelope && resolveEnvelope(rawEnvelope, eventTypes, types, raw.envelope ? `${at}/envelope` : '/defaults/envelope', name, fail);
@@ -192,10 +193,10 @@ function resolveKey(raw: RawTopic['key'], events: NamedType[], types: Map<string
 function resolveEnvelope(raw: RawEnvelope, events: NamedType[], types: Map<string, NamedType>, at: string, topic: string, fail: (code: KafkagenErrorCode, m: string, p: string, h: string) => never): EnvelopeDescriptor {
   const fill: Record<string, EnvelopeSource> = {};
   for (const t of events) {
-    const holder = t.node.kind === 'object' ? t.node.fields.find((f) => f.name === raw.field) : undefined;
+    const holder = fieldsOf(t.node, types).find((f) => f.name === raw.field);
     if (!holder) fail('CATALOG_ENVELOPE', `envelope field ${JSON.stringify(raw.field)} is not a field of ${t.id} (topic ${topic})`, `${at}/field`, `add ${raw.field} to ${t.id}, set envelope: false on topic ${topic}, or name the field that holds the envelope`);
     const object = objectOf(holder!.type, types);
-    if (!object) fail('CATALOG_ENVELOPE', `envelope field ${JSON.stringify(raw.field)} of ${t.id} is not a record or object`, `${at}/field`, 'name the field that holds the envelope (a record or object)');
+    if (!object || object.fields.length === 0) fail('CATALOG_ENVELOPE', `envelope field ${JSON.stringify(raw.field)} of ${t.id} is not a record or object`, `${at}/field`, 'name the field that holds the envelope (a record or object)');
     for (const [name, source] of Object.entries(raw.fill)) {
       const where = `${at}/fill/${pointerSegment(name)}`;
       const field = object!.fields.find((f) => f.name === name);
@@ -213,16 +214,24 @@ function resolveEnvelope(raw: RawEnvelope, events: NamedType[], types: Map<strin
   return { field: raw.field, fill };
 }
 
-/** The object (record) a type node stands for, through refs and a union with null. */
-function objectOf(node: TypeNode, types: Map<string, NamedType>, depth = 0): Extract<TypeNode, { kind: 'object' }> | undefined {
+/** The fields of an object type, through refs and allOf-style intersections (JSON Schema composition). */
+function fieldsOf(node: TypeNode, types: Map<string, NamedType>, depth = 0): FieldNode[] {
+  if (depth > 8) return [];
+  if (node.kind === 'object') return node.fields;
+  if (node.kind === 'ref') return fieldsOf(types.get(node.id)?.node ?? { kind: 'primitive', type: 'unknown' }, types, depth + 1);
+  if (node.kind === 'intersection') return node.members.flatMap((m) => fieldsOf(m, types, depth + 1));
+  return [];
+}
+
+/** The object (record) a type node stands for, through refs, intersections and a union with null. */
+function objectOf(node: TypeNode, types: Map<string, NamedType>, depth = 0): { fields: FieldNode[] } | undefined {
   if (depth > 8) return undefined;
-  if (node.kind === 'object') return node;
-  if (node.kind === 'ref') return objectOf(types.get(node.id)?.node ?? { kind: 'primitive', type: 'unknown' }, types, depth + 1);
-  if (node.kind === 'intersection' || node.kind === 'union') {
+  if (node.kind === 'union') {
     const members = node.members.filter((m) => !(m.kind === 'primitive' && m.type === 'null'));
     return members.length === 1 ? objectOf(members[0]!, types, depth + 1) : undefined;
   }
-  return undefined;
+  if (node.kind === 'ref' && types.get(node.id)?.kind === 'enum') return undefined;
+  return node.kind === 'object' || node.kind === 'ref' || node.kind === 'intersection' ? { fields: fieldsOf(node, types, depth) } : undefined;
 }
 
 /** The primitive types a field takes (refs and unions flattened); `null` left out. */
@@ -242,21 +251,23 @@ function primitivesOf(node: TypeNode, types: Map<string, NamedType>, depth = 0):
 /** The runtime source for `source` into `field`, or `!why` when the field's type cannot take it. */
 function sourceFor(source: RawEnvelope['fill'][string], field: FieldNode, types: Map<string, NamedType>): EnvelopeSource | `!${string}` {
   const takes = primitivesOf(field.type, types);
-  const nullable = field.optional || field.optionalOnInput;
+  const type = [...takes].join(' | ') || 'not a plain value';
   if (typeof source === 'object') {
-    const kind = typeof source.const === 'number' ? (takes.has('number') ? 'number' : takes.has('bigint') ? 'bigint' : '') : takes.has(typeof source.const) ? typeof source.const : '';
-    return kind ? source : `!its type is ${[...takes].join(' | ') || 'not a plain value'}, the constant a ${typeof source.const}`;
+    const c = source.const;
+    if (typeof c === 'number' && !takes.has('number') && takes.has('bigint')) return Number.isSafeInteger(c) ? { const: c, bigint: true } : `!its type is a long, and ${c} is not a whole number within 2^53`;
+    return takes.has(typeof c) ? source : `!its type is ${type}, the constant a ${typeof c}`;
   }
   if (source === 'now') {
+    // Only where the form is certain: a number or long holds no unit kafkagen can know (millis? micros?).
     if (takes.has('Date')) return 'now-date';
     if (takes.has('string')) return 'now-iso';
-    if (takes.has('number')) return 'now-millis';
-    if (takes.has('bigint')) return 'now-bigint';
-    return `!a time needs a timestamp, string or number field, and its type is ${[...takes].join(' | ') || 'not a plain value'}`;
+    return `!a time goes into a timestamp (Avro timestamp-millis) or a date-time string, and its type is ${type}`;
   }
-  if (!takes.has('string')) return `!${source} is text, and its type is ${[...takes].join(' | ') || 'not a plain value'}`;
-  // A send without a causation id leaves the field unset: it must allow that.
-  if (source === 'causationId' && !nullable && !isNullable(field.type, types)) return '!a send without a causation id leaves it unset, so it must be optional or nullable';
+  if (!takes.has('string')) return `!${source} is text, and its type is ${type}`;
+  if (source === 'causationId' && !field.optionalOnInput) {
+    // A send without a causation id must still give the field a value it accepts.
+    return isNullable(field.type, types) ? 'causationIdOrNull' : '!a send without a causation id has none to give, so the field must be optional or nullable';
+  }
   return source;
 }
 

@@ -35,15 +35,6 @@ function whileLeadersMove<T>(fn: () => Promise<T>): Promise<T> {
 const KAFKAJS_RETRY = { initialRetryTime: 300, maxRetryTime: 30_000 };
 
 /**
- * When kafkajs gives up retrying it throws KafkaJSNumberOfRetriesExceeded, marked not
- * retriable whatever its cause; the cause says whether a later attempt can succeed.
- */
-export function retriableCause(e: unknown): unknown {
-  const cause = (e as { name?: string; cause?: unknown })?.cause;
-  return (e as { name?: string })?.name === 'KafkaJSNumberOfRetriesExceeded' && isRetriable(cause) ? cause : e;
-}
-
-/**
  * Round robin over the members that subscribed to each topic (./assign.ts). Offered first, with
  * kafkajs's own round robin second, so members of older deployments still share a protocol.
  */
@@ -146,12 +137,9 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
       return {
         async send(batches) {
           const topicMessages = batches.map((b) => ({ topic: b.topic, messages: b.records as Message[] }));
-          let result: Awaited<ReturnType<typeof producer.sendBatch>>;
-          try {
-            result = await producer.sendBatch({ topicMessages, acks: s.acks, timeout: s.timeoutMs, compression: COMPRESSION[s.compression] });
-          } catch (e) {
-            throw retriableCause(e); // so the runtime's own send retry (send-queue.ts) can try again
-          }
+          // Not retried above kafkajs once it gives up (KafkaJSNumberOfRetriesExceeded): partitions
+          // on brokers that answered were written, and a resend would write them twice.
+          const result = await producer.sendBatch({ topicMessages, acks: s.acks, timeout: s.timeoutMs, compression: COMPRESSION[s.compression] });
           return topicMessages.map(({ topic, messages }) => {
             const base = new Map(result.filter((r) => r.topicName === topic).map((r) => [r.partition, r.baseOffset]));
             const rank = new Map<number, number>();

@@ -6,7 +6,7 @@ import { strictDiagnostics } from '../../support/compile.js';
 
 const envelope = {
   field: 'metadata',
-  fill: { event_id: 'uuid', occurred_at: 'now-date', at: 'now-iso', ms: 'now-millis', big: 'now-bigint', source: 'clientId', correlation_id: 'correlationId', causation_id: 'causationId', version: { const: 3 } },
+  fill: { event_id: 'uuid', occurred_at: 'now-date', at: 'now-iso', source: 'clientId', correlation_id: 'correlationId', causation_id: 'causationId', cause_or_null: 'causationIdOrNull', version: { const: 3 }, big: { const: 7, bigint: true } },
 } as const;
 const now = new Date('2026-12-01T10:00:00.000Z');
 const ctx = { clientId: 'billing', correlationId: 'corr-1', now };
@@ -14,9 +14,9 @@ const ctx = { clientId: 'billing', correlationId: 'corr-1', now };
 describe('fillEnvelope', () => {
   it('fills every unset field from its source, creating the envelope when it is missing', () => {
     const out = fillEnvelope(envelope, { id: 'a' } as { id: string; metadata?: Record<string, unknown> }, ctx) as { metadata: Record<string, unknown> };
-    expect(out.metadata).toEqual({ event_id: expect.stringMatching(/^[0-9a-f-]{36}$/), occurred_at: now, at: '2026-12-01T10:00:00.000Z', ms: now.getTime(), big: BigInt(now.getTime()), source: 'billing', correlation_id: 'corr-1', version: 3 });
-    expect('causation_id' in out.metadata).toBe(false); // no causation id given: the field keeps its default
-    expect((fillEnvelope(envelope, { id: 'a' }, { ...ctx, causationId: 'orders/0@5' }) as { metadata?: unknown }).metadata).toMatchObject({ causation_id: 'orders/0@5' });
+    expect(out.metadata).toEqual({ event_id: expect.stringMatching(/^[0-9a-f-]{36}$/), occurred_at: now, at: '2026-12-01T10:00:00.000Z', source: 'billing', correlation_id: 'corr-1', cause_or_null: null, version: 3, big: 7n });
+    expect('causation_id' in out.metadata).toBe(false); // no causation id given: an optional field stays unset
+    expect((fillEnvelope(envelope, { id: 'a' }, { ...ctx, causationId: 'orders/0@5' }) as { metadata?: unknown }).metadata).toMatchObject({ causation_id: 'orders/0@5', cause_or_null: 'orders/0@5' });
   });
 
   it('keeps what the caller set (null and \'\' count as unset), and leaves the caller\'s object alone', () => {
@@ -28,7 +28,7 @@ describe('fillEnvelope', () => {
   });
 
   it('returns the event itself when the caller set every filled field (no copy per record)', () => {
-    const full = { id: 'a', metadata: { event_id: 'e', occurred_at: now, at: 'x', ms: 1, big: 1n, source: 's', correlation_id: 'c', causation_id: 'd', version: 1 } };
+    const full = { id: 'a', metadata: { event_id: 'e', occurred_at: now, at: 'x', source: 's', correlation_id: 'c', causation_id: 'd', cause_or_null: 'd', version: 1, big: 1n } };
     expect(fillEnvelope(envelope, full, ctx)).toBe(full);
   });
 
