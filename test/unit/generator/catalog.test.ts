@@ -7,7 +7,8 @@ import { resolveContext } from '../../../generator/context.js';
 import { isKafkagenError, type KafkagenError } from '../../../generator/errors.js';
 import { loadCatalog } from '../../../generator/load/catalog.js';
 import type { Topic } from '../../../generator/model.js';
-import { loadAvro } from '../../support/schemas.js';
+import { buildModel } from '../../../generator/generate.js';
+import { loadAvro, schemaDir } from '../../support/schemas.js';
 
 const avro = {
   'a.avsc': [
@@ -197,5 +198,23 @@ topics:
     expect(e.location.file).toMatch(/kafkagen\.yaml$/);
     expect(e.message).toMatch(message);
     expect(e.hint).toMatch(hint);
+  });
+});
+
+describe('catalog envelope over JSON Schema composition', () => {
+  it('finds the envelope field in an allOf base schema, and its fields through a $ref', () => {
+    const dir = schemaDir({
+      'schemas/base.schema.json': {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        $defs: {
+          Meta: { type: 'object', properties: { produced_at: { type: 'string', format: 'date-time' }, producer: { type: 'string' }, trace: { type: ['string', 'null'] } }, required: ['produced_at', 'producer', 'trace'] },
+          Base: { type: 'object', properties: { metadata: { $ref: '#/$defs/Meta' } }, required: ['metadata'] },
+        },
+      },
+      'schemas/event.schema.json': { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'Event', allOf: [{ $ref: 'base.schema.json#/$defs/Base' }], type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      'kafkagen.yaml': 'schemas: schemas\nout: out\ntopics:\n  t:\n    value: event.schema.json\n    envelope: { field: metadata, fill: { produced_at: now, producer: clientId, trace: causationId } }\n',
+    });
+    const model = buildModel(resolveContext({ cwd: dir, config: path.join(dir, 'kafkagen.yaml') }));
+    expect(model.topics[0]!.envelope).toEqual({ field: 'metadata', fill: { produced_at: 'now-iso', producer: 'clientId', trace: 'causationIdOrNull' } });
   });
 });
