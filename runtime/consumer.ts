@@ -165,8 +165,9 @@ export class GroupConsumer {
       this.applyPauses();
     } catch (e) {
       this.noteError(e, 'failed to start');
-      this.state = 'stopped';
+      this.state = 'crashed'; // not stopped on purpose: health checks must see it
       await this.transport?.disconnect().catch(() => {});
+      this.transport = undefined; // nothing to stop later
       throw e;
     }
   }

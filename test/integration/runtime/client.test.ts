@@ -216,8 +216,11 @@ describe('consumer', () => {
     // Neither answers on port 1: each reported down with its error, the answer bounded by the timeout.
     const down = new KafkaClient({ brokers: ['127.0.0.1:1'], registry: { url: 'http://127.0.0.1:1', retry: { attempts: 1 } }, logger: silentLogger, connectionTimeoutMs: 300, retries: 0 });
     clients.push(down);
+    // A consumer that could not start counts as crashed, not as stopped on purpose.
+    const failed = down.consume(d, async () => {}, { groupId: uniqueTopic('health-down') });
+    await expect(failed.start()).rejects.toMatchObject({ code: 'BROKER_UNREACHABLE' });
     const health = await down.health(2_000);
-    expect(health).toMatchObject({ ok: false, broker: { ok: false, error: expect.stringMatching(/BROKER_UNREACHABLE|cannot reach the Kafka brokers 127\.0\.0\.1:1|no answer within/) }, registry: { ok: false, error: expect.any(String) }, consumers: [] });
+    expect(health).toMatchObject({ ok: false, broker: { ok: false, error: expect.stringMatching(/BROKER_UNREACHABLE|cannot reach the Kafka brokers 127\.0\.0\.1:1|no answer within/) }, registry: { ok: false, error: expect.any(String) }, consumers: [{ state: 'crashed', running: false }] });
   });
 
   it('a raw kafkajs producer (no kafkagen headers) is read too', async () => {
