@@ -81,8 +81,10 @@ const COMMIT_RETRY: RetryPolicy = { attempts: 5, initialBackoffMs: 100, maxBacko
 const GROUP_CHANGED = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 /**
- * A failed commit worth repeating in place (coordinator loading or moving, a timeout): failing
- * the batch instead would run its handlers again. Group changes propagate so the client rejoins.
+ * A failed commit worth repeating in place (coordinator loading, a timeout): failing the batch
+ * instead would run its handlers again. Group changes propagate so the client rejoins. A moved
+ * coordinator (NOT_COORDINATOR) is retried too, though kafkajs 2.2.4 asks the same broker again
+ * while connected: then the batch fails after the retries, as it did before, and nothing is lost.
  */
 export function isRetriableCommitError(e: unknown): boolean {
   return isRetriable(e) && !GROUP_CHANGED.has(String((e as { type?: unknown }).type));
