@@ -4,11 +4,11 @@
 // No network: the tarball is unpacked into node_modules/kafkagen and the package's declared
 // dependencies are linked from this repo's node_modules (as npm would hoist them), so a
 // dependency missing from package.json fails here. Needs no Kafka or registry.
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunResult, runChild } from '../support/child.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const isWindows = process.platform === 'win32';
@@ -23,31 +23,8 @@ function userEnv(): NodeJS.ProcessEnv {
   return { ...env, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 }
 
-interface RunResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// Asynchronous on purpose: a synchronous child blocks the test worker for tens of seconds, and
-// vitest's worker RPC times out.
 function run(cmd: string, args: string[], cwd: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: userEnv(), shell: isWindows, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill(), 240_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runChild(cmd, args, { cwd, env: userEnv(), shell: isWindows, timeoutMs: 240_000 });
 }
 
 const describeResult = (r: RunResult): string => `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;

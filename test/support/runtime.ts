@@ -14,6 +14,17 @@ export function testClient(opts: { hooks?: RuntimeHooks; topicPrefix?: string } 
   );
 }
 
+/**
+ * Clients a test file makes and closes at its end: `track(c)` for one built by hand,
+ * `client(...)` for a testClient. closeAll() settles every close (a consumer that ended with
+ * SHUTDOWN_TIMEOUT reports it again on close).
+ */
+export function trackedClients(): { client: typeof testClient; track: (c: KafkaClient) => KafkaClient; closeAll: () => Promise<void> } {
+  const clients: KafkaClient[] = [];
+  const track = (c: KafkaClient) => (clients.push(c), c);
+  return { client: (...args) => track(testClient(...args)), track, closeAll: async () => void (await Promise.allSettled(clients.map((c) => c.close()))) };
+}
+
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -1,11 +1,11 @@
 // Helpers for integration tests: where the broker and registry are (set up by
 // test/setup/services.ts, or the user's own KAFKA_BROKERS / SCHEMA_REGISTRY_URL), unique
 // topic names, topic creation, and the Python Confluent client's interpreter.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
+import { runChild } from './child.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
@@ -104,23 +104,10 @@ export function runPython(
     PYTHONUNBUFFERED: '1',
     ...options.env,
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(pythonPath(), [scriptPath, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      stderr += `\n[runPython] killed after ${options.timeoutMs ?? 90_000} ms`;
-      child.kill('SIGKILL');
-    }, options.timeoutMs ?? 90_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, code });
-    });
-  });
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  return runChild(pythonPath(), [scriptPath, ...args], { cwd: repo, env, timeoutMs }).then((r) => ({
+    stdout: r.stdout,
+    stderr: r.killed ? `${r.stderr}\n[runPython] killed after ${timeoutMs} ms` : r.stderr,
+    code: r.status,
+  }));
 }

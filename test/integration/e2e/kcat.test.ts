@@ -1,6 +1,5 @@
 // `kafkagen produce` and `kafkagen consume` as a user runs them (the binary, a child
 // process), against the real broker and registry, on the example catalog.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,40 +9,18 @@ import { customerSessionsTopic } from '../../../generated/index.js';
 import { KafkaClient, applyRegistration, replayDeadLetters, silentLogger, type RegistrationManifestData } from '../../../runtime/index.js';
 import { toJson } from '../../../runtime/json-values.js';
 import { examples } from '../../fixtures/events/ownlens.js';
+import { type RunResult, runChild } from '../../support/child.js';
 import { waitFor } from '../../support/runtime.js';
 import { createTopic, kafka, kafkaBrokers, registryUrl, uniqueTopic, withAdmin } from '../../support/services.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 
-interface RunResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// Asynchronous on purpose: a synchronous child (spawnSync) blocks the test worker's event loop
-// for as long as the CLI runs (a consume waiting for its record, a replay), and past vitest's
-// worker RPC timeout the whole run fails. Killed after 120 s, as spawnSync's timeout did.
+/** The CLI as a child process (killed after 120 s). */
 function kafkagen(args: string[], env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, 'bin/kafkagen.mjs'), ...args], {
-      cwd: repo,
-      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), SCHEMA_REGISTRY_URL: registryUrl(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
+  return runChild(process.execPath, [path.join(repo, 'bin/kafkagen.mjs'), ...args], {
+    cwd: repo,
+    env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), SCHEMA_REGISTRY_URL: registryUrl(), ...env },
+    timeoutMs: 120_000,
   });
 }
 

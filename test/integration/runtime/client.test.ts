@@ -8,19 +8,12 @@ import { KafkaClient } from '../../../runtime/client.js';
 import { configFromEnv } from '../../../runtime/config.js';
 import { isKafkagenRuntimeError } from '../../../runtime/errors.js';
 import { silentLogger } from '../../../runtime/logger.js';
-import { avroTopic, orderSchema, testClient, waitFor } from '../../support/runtime.js';
+import { avroTopic, orderSchema, trackedClients, waitFor } from '../../support/runtime.js';
 import { storedBatches } from '../../support/record-batches.js';
 import { kafka, kafkaBrokers, registryUrl, uniqueTopic } from '../../support/services.js';
 
-const clients: KafkaClient[] = [];
-function client(...args: Parameters<typeof testClient>): KafkaClient {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-}
-afterAll(async () => {
-  await Promise.allSettled(clients.map((c) => c.close()));
-});
+const { client, track, closeAll } = trackedClients();
+afterAll(closeAll);
 
 const order = (id: string, n: number) => ({ id, n, at: new Date(1_700_000_000_000 + n), total: `${n}.25` });
 
@@ -37,7 +30,7 @@ async function failure(p: Promise<unknown> | (() => unknown)): Promise<{ code?: 
 describe('bad configuration gives a clear error', () => {
   it('unreachable brokers: BROKER_UNREACHABLE, naming the brokers and what to check', async () => {
     const c = new KafkaClient({ brokers: ['127.0.0.1:1'], registry: { url: registryUrl(), autoRegister: true }, logger: silentLogger, connectionTimeoutMs: 300, retries: 0 });
-    clients.push(c);
+    track(c);
     const d = avroTopic(uniqueTopic('rt.nobroker'), orderSchema);
     const sent = await failure(c.producerFor(d).send(order('a', 1)));
     expect(sent.code).toBe('BROKER_UNREACHABLE');
@@ -49,7 +42,7 @@ describe('bad configuration gives a clear error', () => {
 
   it('unreachable registry: REGISTRY_UNAVAILABLE naming SCHEMA_REGISTRY_URL; nothing is sent', async () => {
     const c = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: 'http://127.0.0.1:1/apis/ccompat/v7', timeoutMs: 500, retry: { attempts: 1 } }, logger: silentLogger });
-    clients.push(c);
+    track(c);
     const e = await failure(c.producerFor(avroTopic(uniqueTopic('rt.noregistry'), orderSchema)).send(order('a', 1)));
     expect(e.code).toBe('REGISTRY_UNAVAILABLE');
     expect(e.message).toContain('schema registry http://127.0.0.1:1/apis/ccompat/v7 did not answer');
@@ -58,7 +51,7 @@ describe('bad configuration gives a clear error', () => {
 
   it('a schema nobody registered: SCHEMA_NOT_REGISTERED, pointing at kafkagen register', async () => {
     const c = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: registryUrl() }, logger: silentLogger });
-    clients.push(c);
+    track(c);
     const e = await failure(c.producerFor(avroTopic(uniqueTopic('rt.unregistered'), orderSchema)).send(order('a', 1)));
     expect(e.code).toBe('SCHEMA_NOT_REGISTERED');
     expect(e.message).toContain('run `kafkagen register`');
@@ -215,7 +208,7 @@ describe('consumer', () => {
 
     // Neither answers on port 1: each reported down with its error, the answer bounded by the timeout.
     const down = new KafkaClient({ brokers: ['127.0.0.1:1'], registry: { url: 'http://127.0.0.1:1', retry: { attempts: 1 } }, logger: silentLogger, connectionTimeoutMs: 300, retries: 0 });
-    clients.push(down);
+    track(down);
     // A consumer that could not start counts as crashed, not as stopped on purpose.
     const failed = down.consume(d, async () => {}, { groupId: uniqueTopic('health-down') });
     await expect(failed.start()).rejects.toMatchObject({ code: 'BROKER_UNREACHABLE' });

@@ -1,24 +1,16 @@
 // The runtime against the real broker and registry: round trips, poison records to the
 // dead-letter topic, retries with backoff, at-least-once commits, schema evolution, replay.
 import { afterAll, describe, expect, it } from 'vitest';
-import { KafkaClient } from '../../../runtime/client.js';
 import type { EventContext } from '../../../runtime/consumer.js';
 import { replayDeadLetters } from '../../../runtime/dlq.js';
 import { isValidationError } from '../../../runtime/errors.js';
 import { DLQ_HEADERS } from '../../../runtime/headers.js';
 import { frame } from '../../../runtime/serde.js';
-import { avroTopic, FAST_RETRY, jsonTopic, orderSchema, testClient, waitFor } from '../../support/runtime.js';
-import { createTopic, kafka, uniqueTopic } from '../../support/services.js';
+import { avroTopic, FAST_RETRY, jsonTopic, orderSchema, trackedClients, waitFor } from '../../support/runtime.js';
+import { kafka, uniqueTopic } from '../../support/services.js';
 
-const clients: KafkaClient[] = [];
-function client(...args: Parameters<typeof testClient>): KafkaClient {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-}
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-});
+const { client, closeAll } = trackedClients();
+afterAll(closeAll);
 
 const order = (id: string, n: number) => ({ id, n, at: new Date(1_700_000_000_000 + n), total: `${n}.50` });
 

@@ -7,24 +7,15 @@ import { KafkaClient } from '../../../runtime/client.js';
 import { hasErrorCode } from '../../../runtime/errors.js';
 import type { RuntimeHooks } from '../../../runtime/hooks.js';
 import { silentLogger } from '../../../runtime/logger.js';
-import { avroTopic, FAST_RETRY, jsonTopic, orderSchema, testClient, waitFor } from '../../support/runtime.js';
+import { avroTopic, FAST_RETRY, jsonTopic, orderSchema, trackedClients, waitFor } from '../../support/runtime.js';
 import { kafka, kafkaBrokers, uniqueTopic } from '../../support/services.js';
 
-const clients: KafkaClient[] = [];
-function client(...args: Parameters<typeof testClient>): KafkaClient {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-}
+const { client, track, closeAll } = trackedClients();
 /** Nothing listens on port 1: every registry request is refused at once (one attempt, no backoff). */
 function unreachableRegistryClient(hooks: RuntimeHooks): KafkaClient {
-  const c = new KafkaClient({ brokers: kafkaBrokers(), registry: { url: 'http://127.0.0.1:1', autoRegister: true, retry: { attempts: 1 } }, logger: silentLogger, hooks, clientId: 'runtime-test' });
-  clients.push(c);
-  return c;
+  return track(new KafkaClient({ brokers: kafkaBrokers(), registry: { url: 'http://127.0.0.1:1', autoRegister: true, retry: { attempts: 1 } }, logger: silentLogger, hooks, clientId: 'runtime-test' }));
 }
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-});
+afterAll(closeAll);
 
 const order = (id: string, n: number) => ({ id, n, at: new Date(1_700_000_000_000 + n), total: `${n}.50` });
 const note = { title: 'Note', type: 'object', required: ['id', 'text'], properties: { id: { type: 'string' }, text: { type: 'string' } }, additionalProperties: false };

@@ -4,20 +4,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KafkaClient } from '../../../runtime/client.js';
 import type { GroupConsumer } from '../../../runtime/consumer.js';
-import { avroTopic, FAST_RETRY, orderSchema, testClient, waitFor } from '../../support/runtime.js';
+import { avroTopic, FAST_RETRY, orderSchema, testClient, trackedClients, waitFor } from '../../support/runtime.js';
 import { uniqueTopic } from '../../support/services.js';
 
-const clients: KafkaClient[] = [];
-function client(...args: Parameters<typeof testClient>): KafkaClient {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-}
-afterAll(async () => {
-  // allSettled: a client whose consumer ended with SHUTDOWN_TIMEOUT reports it again on close;
-  // bounded: a consumer whose stop() hangs must not hang the file.
-  await settleWithin(Promise.allSettled(clients.map((c) => c.close())), 30_000);
-});
+const { client, closeAll } = trackedClients();
+// Bounded: a consumer whose stop() hangs must not hang the file.
+afterAll(() => settleWithin(closeAll(), 30_000));
 
 const order = (id: string, n: number) => ({ id, n, at: new Date(1_700_000_000_000 + n), total: `${n}.50` });
 const orders = (count: number, prefix = 'o') => Array.from({ length: count }, (_, n) => order(`${prefix}${n}`, n));

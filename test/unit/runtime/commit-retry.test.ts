@@ -2,11 +2,10 @@
 // again), a group change must (the client rejoins). The transport is an in-memory stand-in
 // whose batches the test hands over itself; nothing crosses a network.
 import { describe, expect, it } from 'vitest';
-import { KafkaClient } from '../../../runtime/client.js';
 import { isRetriableCommitError } from '../../../runtime/consumer.js';
-import { silentLogger } from '../../../runtime/logger.js';
-import type { BatchControl, IncomingRecord, Transport, TransportConsumer } from '../../../runtime/transport/types.js';
+import type { BatchControl, IncomingRecord } from '../../../runtime/transport/types.js';
 import { jsonTopic } from '../../support/descriptors.js';
+import { memoryClient } from '../../support/memory-transport.js';
 
 /** Shaped like kafkajs's KafkaJSProtocolError. */
 const brokerError = (type: string, retriable: boolean) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type, retriable });
@@ -33,33 +32,13 @@ describe('isRetriableCommitError', () => {
   });
 });
 
-type Handle = Parameters<TransportConsumer['run']>[0];
-
-/** A consumer whose run() only keeps the batch handler; every record is "unprocessable", so no registry is needed. */
+/** A consumer on the in-memory transport; every record is "unprocessable", so no registry is needed. */
 async function started() {
-  let handle: Handle | undefined;
-  const consumer: TransportConsumer = {
-    subscribe: async () => {},
-    run: async (h) => void (handle = h),
-    pause: () => {},
-    resume: () => {},
-    isPaused: () => false,
-    stop: async () => {},
-    disconnect: async () => {},
-    isConnected: () => true,
-    assignments: () => [],
-    onCrash: () => {},
-  };
-  const transport: Transport = {
-    consumer: async () => consumer,
-    producer: async () => Promise.reject(new Error('no producer here')),
-    admin: async () => Promise.reject(new Error('no admin here')),
-  };
-  const client = new KafkaClient({ brokers: ['fake:9092'], registry: { url: 'http://fake:8081' }, logger: silentLogger }, { transport });
+  const { client, handle } = memoryClient();
   const processed: string[] = [];
   const group = client.group({ groupId: 'g', onUnprocessable: (r) => void processed.push(r.offset) }).route(jsonTopic('t', { type: 'object' }), () => {});
   await group.start();
-  return { client, group, processed, handle: handle! };
+  return { client, group, processed, handle: handle() };
 }
 
 const record = (offset: string): IncomingRecord => ({ topic: 't', partition: 0, offset, timestamp: '0', key: null, value: null, headers: {} });

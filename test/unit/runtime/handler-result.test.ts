@@ -2,30 +2,12 @@
 // a number, and must count as handled once (it once made every record fail and retry).
 // In-memory transport; the records are bare JSON, so no registry is needed.
 import { describe, expect, it } from 'vitest';
-import { KafkaClient } from '../../../runtime/client.js';
-import { silentLogger } from '../../../runtime/logger.js';
-import type { Transport, TransportConsumer } from '../../../runtime/transport/types.js';
 import { jsonTopic } from '../../support/descriptors.js';
-
-type Handle = Parameters<TransportConsumer['run']>[0];
+import { memoryClient } from '../../support/memory-transport.js';
 
 describe('handler results', () => {
   it('a handler returning a plain value (or nothing, or a promise) is handled once and committed', async () => {
-    let handle: Handle | undefined;
-    const consumer: TransportConsumer = {
-      subscribe: async () => {},
-      run: async (h) => void (handle = h),
-      pause: () => {},
-      resume: () => {},
-      isPaused: () => false,
-      stop: async () => {},
-      disconnect: async () => {},
-      isConnected: () => true,
-      assignments: () => [],
-      onCrash: () => {},
-    };
-    const transport: Transport = { consumer: async () => consumer, producer: async () => Promise.reject(new Error('no producer')), admin: async () => Promise.reject(new Error('no admin')) };
-    const client = new KafkaClient({ brokers: ['fake:9092'], registry: { url: 'http://fake:8081' }, logger: silentLogger }, { transport });
+    const { client, handle } = memoryClient();
     const seen: unknown[] = [];
     const handlers = [(e: unknown) => seen.push(e), (e: unknown) => void seen.push(e), async (e: unknown) => void seen.push(e)];
     const commits: string[] = [];
@@ -33,7 +15,7 @@ describe('handler results', () => {
       const group = client.group({ groupId: `g${i}` }).route(jsonTopic(`t${i}`, { type: 'object' }, { retry: { attempts: 3, initialBackoffMs: 1, maxBackoffMs: 1, multiplier: 1, jitter: 0 } }), handler as never);
       await group.start();
       const record = { topic: `t${i}`, partition: 0, offset: '0', timestamp: '0', key: null, value: Buffer.from(`{"n":${i}}`), headers: {} };
-      await handle!({ topic: `t${i}`, partition: 0, records: [record], highWatermark: '1' }, { heartbeat: async () => {}, resolveOffset: () => {}, isRunning: () => true, isStale: () => false, commit: async (o) => void commits.push(`t${i}@${o}`) });
+      await handle()({ topic: `t${i}`, partition: 0, records: [record], highWatermark: '1' }, { heartbeat: async () => {}, resolveOffset: () => {}, isRunning: () => true, isStale: () => false, commit: async (o) => void commits.push(`t${i}@${o}`) });
       expect((await group.health())).toMatchObject({ processed: 1, retries: 0, deadLettered: 0 });
     }
     expect(seen).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
