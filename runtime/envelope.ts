@@ -26,10 +26,14 @@ export interface EnvelopeContext {
   now: Date;
 }
 
+/** Per descriptor, once: the envelope field filled with the correlation id (null: none). Read per record. */
+const correlationFields = new WeakMap<EnvelopeDescriptor, string | null>();
+
 /** The envelope's own correlation id, when the caller set one there (it then names the record's too). */
 export function envelopeCorrelationId(envelope: EnvelopeDescriptor, event: unknown): string | undefined {
-  const name = Object.keys(envelope.fill).find((k) => envelope.fill[k] === 'correlationId');
-  const v = name === undefined ? undefined : (event as Record<string, Record<string, unknown> | undefined> | null)?.[envelope.field]?.[name];
+  let name = correlationFields.get(envelope);
+  if (name === undefined) correlationFields.set(envelope, (name = Object.keys(envelope.fill).find((k) => envelope.fill[k] === 'correlationId') ?? null));
+  const v = name === null ? undefined : (event as Record<string, Record<string, unknown> | undefined> | null)?.[envelope.field]?.[name];
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 

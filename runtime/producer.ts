@@ -129,18 +129,19 @@ export class TopicProducer<TInput> {
 
   private prepare(event: TInput, o: SendOptions = {}, rawKey?: Buffer): Prepared | Promise<Prepared> {
     const envelope = this.descriptor.envelope;
+    let now: Date | undefined; // one send time for the envelope and the produced-at header
     if (envelope) {
       // One correlation id for the envelope and the header: the caller's option, else the envelope's own, else a new one.
       const correlationId = o.correlationId || envelopeCorrelationId(envelope, event) || randomUUID();
       if (correlationId !== o.correlationId) o = { ...o, correlationId };
-      event = fillEnvelope(envelope, event, { clientId: this.client.config.clientId ?? DEFAULTS.clientId, correlationId, causationId: o.causationId, now: new Date() });
+      event = fillEnvelope(envelope, event, { clientId: this.client.config.clientId ?? DEFAULTS.clientId, correlationId, causationId: o.causationId, now: (now = new Date()) });
     }
     const encoded = this.serde.encode(event); // validates first
-    return encoded instanceof Promise ? encoded.then((e) => this.record(e, event, o, rawKey)) : this.record(encoded, event, o, rawKey);
+    return encoded instanceof Promise ? encoded.then((e) => this.record(e, event, o, rawKey, now)) : this.record(encoded, event, o, rawKey, now);
   }
 
-  private record({ value, schemaId, eventType }: Encoded, event: TInput, o: SendOptions, rawKey?: Buffer): Prepared {
-    const { headers, correlationId } = buildRecordHeaders({ format: this.descriptor.wire === 'plain' ? 'PLAIN' : this.descriptor.format, schemaId, eventType, producer: this.client.producerName, correlationId: o.correlationId, causationId: o.causationId, traceparent: o.traceparent, tracestate: o.tracestate, extra: o.headers });
+  private record({ value, schemaId, eventType }: Encoded, event: TInput, o: SendOptions, rawKey?: Buffer, now?: Date): Prepared {
+    const { headers, correlationId } = buildRecordHeaders({ now, format: this.descriptor.wire === 'plain' ? 'PLAIN' : this.descriptor.format, schemaId, eventType, producer: this.client.producerName, correlationId: o.correlationId, causationId: o.causationId, traceparent: o.traceparent, tracestate: o.tracestate, extra: o.headers });
     return { record: { key: rawKey ?? this.keyOf(event, o), value, headers, partition: o.partition }, eventType, schemaId, correlationId };
   }
 

@@ -73,6 +73,8 @@ describe('kafkagen produce / consume', () => {
     expect(line.value).toEqual({ ...event, metadata: { produced_at: expect.any(String), producer: 'web-tracker', version: 1, correlation_id: 'req-9' } });
     expect(Date.parse(line.value.metadata.produced_at)).toBeGreaterThanOrEqual(before - 1000);
     expect(line.headers['correlation-id']).toBe('req-9');
+    // One send time for the envelope and the header.
+    expect(line.headers['kafkagen-produced-at']).toBe(line.value.metadata.produced_at);
   });
 
   it('prints a record it cannot decode with its error, and dead-letters nothing', async () => {
