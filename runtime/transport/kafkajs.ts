@@ -8,6 +8,7 @@ import { decodeHeaders } from '../headers.js';
 import type { Logger } from '../logger.js';
 import { type RetryPolicy, withRetry } from '../retry.js';
 import { assignBySubscription } from './assign.js';
+import { installKafkajsCodec, KAFKAGEN_RECORD } from './kafkajs-codec.js';
 import type { IncomingRecord, Transport } from './types.js';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
@@ -16,6 +17,9 @@ const { AssignerProtocol, CompressionCodecs, CompressionTypes, Kafka, logLevel, 
 // kafkajs ships gzip only; snappy comes from a codec package.
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
 const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy };
+
+// Before kafkajs first encodes a Produce request or decodes a Fetch response (./kafkajs-codec.ts).
+export const codec = installKafkajsCodec();
 
 /**
  * kafkajs's admin offset lookups do not refresh metadata on NOT_LEADER_FOR_PARTITION or
@@ -137,6 +141,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
       return {
         async send(batches) {
           const topicMessages = batches.map((b) => ({ topic: b.topic, messages: b.records as Message[] }));
+          for (const b of batches) for (const r of b.records) (r as { [KAFKAGEN_RECORD]?: true })[KAFKAGEN_RECORD] = true;
           // Not retried above kafkajs once it gives up (KafkaJSNumberOfRetriesExceeded): partitions
           // on brokers that answered were written, and a resend would write them twice.
           const result = await producer.sendBatch({ topicMessages, acks: s.acks, timeout: s.timeoutMs, compression: COMPRESSION[s.compression] });
