@@ -1,25 +1,27 @@
 // A faster record codec for kafkajs 2.2.4, installed into kafkajs's own modules.
 //
 // Why: kafkajs encodes each record, and each of its headers, through a new Encoder that
-// zero-fills a 512-byte buffer and writes every varint through a temporary array, and it
-// decodes headers by copying the header object once per header. With the headers every
+// zero-fills a 512-byte buffer and writes every varint through a temporary array, then copies
+// the records again at each level of the Produce request (batch, partition, topic, request);
+// and it decodes headers by copying the header object once per header. With the headers every
 // kafkagen record carries (content type, schema id, event type, produced-at, producer,
-// correlation id), that doubled the CPU cost of producing a record (bench/clients.ts: raw kafkajs
-// with the same six headers ran at ~0.5x of raw kafkajs without them).
+// correlation id), that doubled the CPU cost of producing a record (bench/clients.ts: raw
+// kafkajs with the same six headers ran at ~0.5x of raw kafkajs without them).
 //
-// What: the encoder writes a record in one exactly sized buffer, byte for byte what kafkajs
-// writes (test/unit/runtime/kafkajs-codec.test.ts compares them on generated records). It is
-// used for kafkagen's own records only (marked with KAFKAGEN_RECORD): other kafkajs producers in
-// the same process keep kafkajs's encoder. The decoder cannot tell whose records it reads, so it
-// replaces kafkajs's for every consumer in the process; it returns what kafkajs's returns
-// (compared the same way), except that a header named like an Object.prototype member
-// ("constructor", "toString") is read as its own value, where kafkajs returned [function, value].
+// What: Produce requests made of kafkagen's records (marked with KAFKAGEN_RECORD) are written
+// in one pass, each record in one exactly sized buffer, byte for byte what kafkajs writes
+// (test/unit/runtime/kafkajs-codec.test.ts compares whole requests, compressed or not, on
+// generated records). Other kafkajs producers in the same process keep kafkajs's encoder. The
+// record decoder cannot tell whose records it reads, so it replaces kafkajs's for every
+// consumer in the process; it returns what kafkajs's returns (compared the same way), except
+// that a header named like an Object.prototype member ("constructor", "toString") is read as its
+// own value, where kafkajs returned [function, value].
 //
 // How: kafkajs is unmaintained (2.2.4 is its last release, pinned in package.json), so its
-// internals no longer move. kafkajs binds these two modules when it first encodes a Produce
-// request and first decodes a Fetch response; the exports are swapped before that, when the
-// transport module loads. Any other kafkajs version, or kafkajs already past that point, keeps
-// kafkajs's own codec (slower, same bytes).
+// internals no longer move. kafkajs binds these modules when it first encodes a Produce request
+// and first decodes a Fetch response; the exports are swapped before that, when the transport
+// module loads. Any other kafkajs version, or kafkajs already past that point, keeps kafkajs's
+// own codec (slower, same bytes).
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -30,11 +32,13 @@ export const KAFKAGEN_RECORD = Symbol.for('kafkagen.record');
 const INSTALLED = Symbol.for('kafkagen.kafkajs-codec');
 
 const SUPPORTED_VERSION = '2.2.4';
-const RECORD = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
+const PRODUCE_V3 = 'kafkajs/src/protocol/requests/produce/v3/request.js';
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
-/** The modules that bind RECORD and RECORD_DECODER when they load (every Produce and Fetch version kafkajs speaks uses these). */
-const PRODUCE_REQUEST = 'kafkajs/src/protocol/requests/produce/v3/request.js';
+/** The modules that bind PRODUCE_V3 and RECORD_DECODER when they load (every Produce version from 3 and every Fetch version from 4 goes through these). */
+const PRODUCE_BINDERS = [4, 5, 6, 7].map((v) => `kafkajs/src/protocol/requests/produce/v${v}/request.js`);
 const BATCH_DECODER = 'kafkajs/src/protocol/recordBatch/v0/decoder.js';
+const CRC32C = 'kafkajs/src/protocol/recordBatch/crc32C/index.js';
+const COMPRESSION = 'kafkajs/src/protocol/message/compression/index.js';
 const ENCODER = 'kafkajs/src/protocol/encoder.js';
 const LONG = 'kafkajs/src/utils/long.js';
 const LOG_APPEND_TIME = 1; // kafkajs/src/protocol/timestampTypes.js
@@ -133,6 +137,100 @@ function isBytes(v: unknown): v is Buffer | string | null | undefined {
   return v === null || v === undefined || typeof v === 'string' || Buffer.isBuffer(v);
 }
 
+// ------------------------------------------------------------------ produce requests
+
+export interface ProduceArgs {
+  acks: number;
+  timeout: number;
+  transactionalId?: string | null;
+  producerId?: unknown;
+  producerEpoch?: number;
+  compression?: number;
+  topicData: Array<{ topic: string; partitions: Array<{ partition: number; firstSequence?: number; messages: RecordArgs[] }> }>;
+}
+
+interface Compression {
+  lookupCodec(type: number): { compress(encoder: { buffer: Buffer }): Promise<Buffer> } | null;
+}
+
+/** Only kafkagen's records, without timestamps of their own (kafkajs sorts those as text). */
+function isKafkagens(topicData: ProduceArgs['topicData']): boolean {
+  for (const t of topicData) for (const p of t.partitions) for (const m of p.messages) if (!m[KAFKAGEN_RECORD] || (m as { timestamp?: unknown }).timestamp != null) return false;
+  return true;
+}
+
+function int16String(v: string | null | undefined): Buffer {
+  if (v === null || v === undefined) return Buffer.from([0xff, 0xff]);
+  const out = Buffer.allocUnsafe(2 + Buffer.byteLength(v));
+  out.writeInt16BE(out.length - 2, 0);
+  out.write(v, 2, 'utf8');
+  return out;
+}
+
+const int32 = (n: number): Buffer => {
+  const b = Buffer.allocUnsafe(4);
+  b.writeInt32BE(n, 0);
+  return b;
+};
+
+/**
+ * A Produce request (v3 layout, which v4-v7 share) as kafkajs writes it for the same
+ * arguments and clock: one record batch (format v2) per partition. Undefined when a record is
+ * one encodeRecord leaves to kafkajs.
+ */
+export async function encodeProduceRequest(a: ProduceArgs, deps: { crc32C(b: Buffer): number; compression: Compression; int64(v: unknown): bigint }): Promise<Buffer | undefined> {
+  const now = Date.now();
+  const parts: Buffer[] = [int16String(a.transactionalId ?? null)];
+  const head = Buffer.allocUnsafe(10);
+  head.writeInt16BE(a.acks, 0);
+  head.writeInt32BE(a.timeout, 2);
+  head.writeInt32BE(a.topicData.length, 6);
+  parts.push(head);
+  const producerId = deps.int64(a.producerId ?? -1);
+  for (const { topic, partitions } of a.topicData) {
+    parts.push(int16String(topic), int32(partitions.length));
+    for (const { partition, firstSequence = 0, messages } of partitions) {
+      const records: Buffer[] = [];
+      let size = 0;
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i]!;
+        const r = encodeRecord({ key: m.key, value: m.value, headers: m.headers, offsetDelta: i, timestampDelta: 0 });
+        if (r === undefined) return undefined;
+        records.push(r);
+        size += r.length;
+      }
+      let payload = records;
+      if (a.compression) {
+        const codec = deps.compression.lookupCodec(a.compression);
+        if (!codec) return undefined;
+        const all = Buffer.concat(records, size);
+        const compressed = await codec.compress({ buffer: all, buf: all } as { buffer: Buffer });
+        payload = [compressed];
+        size = compressed.length;
+      }
+      // The batch header; the CRC covers everything after it (attributes to the last record).
+      const h = Buffer.allocUnsafe(69);
+      h.writeInt32BE(partition, 0);
+      h.writeInt32BE(61 + size, 4); // the record set's size
+      h.writeBigInt64BE(0n, 8); // base offset (the broker assigns it)
+      h.writeInt32BE(61 - 12 + size, 16); // the batch's length after this field
+      h.writeInt32BE(0, 20); // partition leader epoch
+      h.writeInt8(2, 24); // magic
+      h.writeInt16BE((a.compression ?? 0) & 0x07 | (a.transactionalId ? 16 : 0), 29);
+      h.writeInt32BE(messages.length - 1, 31); // last offset delta
+      h.writeBigInt64BE(BigInt(now), 35); // first timestamp
+      h.writeBigInt64BE(BigInt(now), 43); // max timestamp
+      h.writeBigInt64BE(producerId, 51);
+      h.writeInt16BE(a.producerEpoch ?? 0, 59);
+      h.writeInt32BE(firstSequence, 61);
+      h.writeInt32BE(messages.length, 65); // record count
+      h.writeUInt32BE(deps.crc32C(Buffer.concat([h.subarray(29), ...payload], 40 + size)), 25);
+      parts.push(h, ...payload);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
 // ------------------------------------------------------------------ decoding
 
 export interface KafkajsDecoder {
@@ -156,6 +254,54 @@ export interface LongStatic {
   fromValue(v: unknown): LongLike;
 }
 
+// The record being read: module state rather than closures, as this runs once per record
+// (decoding is synchronous, so one record at a time).
+const EMPTY = Buffer.alloc(0);
+let buf: Buffer = EMPTY;
+let pos = 0;
+
+/** A signed zigzag varint: a number while exact (up to 49 bits), a bigint beyond. */
+function readVarint(): number | bigint {
+  let result = 0;
+  let scale = 1;
+  let byte: number;
+  for (let i = 0; ; i++) {
+    byte = buf[pos++]!;
+    if (i === 7) return readBigVarint(result);
+    result += (byte & 0x7f) * scale;
+    if (byte < 0x80) break;
+    scale *= 128;
+  }
+  return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+}
+
+function readBigVarint(low: number): bigint {
+  let big = BigInt(low);
+  let shift = 49n;
+  let byte: number;
+  pos--;
+  do {
+    byte = buf[pos++]!;
+    big += BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+  } while (byte >= 0x80 && shift < 70n);
+  return BigInt.asIntN(64, (big >> 1n) ^ -(big & 1n));
+}
+
+function readBytes(): Buffer | null {
+  const n = readVarint() as number;
+  if (n === -1) return null;
+  pos += n;
+  return buf.subarray(pos - n, pos);
+}
+
+function readName(): string {
+  const n = readVarint() as number;
+  if (n === -1) return 'null'; // a null name: kafkajs keyed it "null" too
+  pos += n;
+  return buf.toString('utf8', pos - n, pos);
+}
+
 /** kafkajs's record decoder, with numbers where they are exact and one pass over the headers. */
 export function recordDecoder(Long: LongStatic) {
   // The base offset and timestamp of the batch in hand, parsed once (they are int64 text).
@@ -176,55 +322,20 @@ export function recordDecoder(Long: LongStatic) {
       firstOffset = Number(batchContext.firstOffset);
       firstTimestamp = Number(batchContext.firstTimestamp);
     }
-    const buf = decoder.buffer;
-    let pos = decoder.offset;
-    // Signed zigzag varints: numbers while they are exact, bigint beyond.
-    const varint = (): number | bigint => {
-      let result = 0;
-      let scale = 1;
-      let byte: number;
-      let i = 0;
-      do {
-        byte = buf[pos++]!;
-        if (i === 7) {
-          // More than 49 bits: finish in bigint.
-          let big = BigInt(result);
-          let shift = 49n;
-          pos--;
-          do {
-            byte = buf[pos++]!;
-            big += BigInt(byte & 0x7f) << shift;
-            shift += 7n;
-          } while (byte >= 0x80 && shift < 70n);
-          return BigInt.asIntN(64, (big >> 1n) ^ -(big & 1n));
-        }
-        result += (byte & 0x7f) * scale;
-        scale *= 128;
-        i++;
-      } while (byte >= 0x80);
-      return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
-    };
-    const bytes = (): Buffer | null => {
-      const n = varint() as number;
-      if (n === -1) return null;
-      const b = buf.subarray(pos, pos + n);
-      pos += n;
-      return b;
-    };
-
+    buf = decoder.buffer;
+    pos = decoder.offset;
     const attributes = buf.readInt8(pos++);
-    const timestampDelta = varint();
+    const timestampDelta = readVarint();
     const { magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
     const timestamp = timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : plus(batchContext.firstTimestamp, firstTimestamp, timestampDelta);
-    const offset = plus(batchContext.firstOffset, firstOffset, varint());
-    const key = bytes();
-    const value = bytes();
-    const count = varint() as number;
+    const offset = plus(batchContext.firstOffset, firstOffset, readVarint());
+    const key = readBytes();
+    const value = readBytes();
+    const count = readVarint() as number;
     const headers: Record<string, Buffer | null | Array<Buffer | null>> = {};
     for (let i = 0; i < count; i++) {
-      const k = bytes();
-      const name = k === null ? 'null' : k.toString('utf8');
-      const v = bytes();
+      const name = readName();
+      const v = readBytes();
       const prev = headers[name];
       if (prev === undefined || !Object.hasOwn(headers, name)) {
         // '__proto__' as a name must not set the prototype (kafkajs made an own property of it too).
@@ -233,6 +344,7 @@ export function recordDecoder(Long: LongStatic) {
       } else headers[name] = Array.isArray(prev) ? prev.concat([v]) : [prev, v];
     }
     decoder.offset = pos;
+    buf = EMPTY; // keep no fetch response alive
     return { magicByte, attributes, timestamp, offset, key, value, headers, isControlRecord: isControlBatch, batchContext };
   };
 }
@@ -258,17 +370,26 @@ export function installKafkajsCodec(): CodecState {
     return require.cache[resolved]!;
   };
   const installed = (path: string) => (require.cache[require.resolve(path)]?.exports as { [INSTALLED]?: true } | undefined)?.[INSTALLED] === true;
-  state = { encoder: installed(RECORD) || unbound(PRODUCE_REQUEST), decoder: installed(RECORD_DECODER) || unbound(BATCH_DECODER) };
-  if (state.encoder && !installed(RECORD)) {
+  state = { encoder: installed(PRODUCE_V3) || PRODUCE_BINDERS.every(unbound), decoder: installed(RECORD_DECODER) || unbound(BATCH_DECODER) };
+  if (state.encoder && !installed(PRODUCE_V3)) {
     const Encoder = require(ENCODER) as { prototype: object };
-    const record = cached(RECORD);
-    const kafkajsRecord = record.exports as (args: RecordArgs) => unknown;
-    record.exports = Object.assign(
-      (args: RecordArgs) => {
-        const buf = args[KAFKAGEN_RECORD] ? encodeRecord(args) : undefined;
-        if (buf === undefined) return kafkajsRecord(args);
-        // kafkajs takes an Encoder (it reads .buf and .buffer): one over the finished bytes.
-        return Object.assign(Object.create(Encoder.prototype), { buf, offset: buf.length });
+    const Long = require(LONG) as LongStatic;
+    const deps = { crc32C: require(CRC32C) as (b: Buffer) => number, compression: require(COMPRESSION) as Compression, int64: (v: unknown) => BigInt.asIntN(64, (Long.fromValue(v) as unknown as { value: bigint }).value) };
+    const produce = cached(PRODUCE_V3);
+    const kafkajsProduce = produce.exports as (args: ProduceArgs) => { encode(): Promise<unknown> };
+    produce.exports = Object.assign(
+      (args: ProduceArgs) => {
+        const request = kafkajsProduce(args);
+        if (!isKafkagens(args.topicData)) return request;
+        const kafkajsEncode = request.encode;
+        return {
+          ...request,
+          async encode() {
+            const buf = await encodeProduceRequest(args, deps);
+            // kafkajs takes an Encoder (it reads .buf and .buffer): one over the finished bytes.
+            return buf === undefined ? kafkajsEncode() : Object.assign(Object.create(Encoder.prototype), { buf, offset: buf.length });
+          },
+        };
       },
       { [INSTALLED]: true },
     );

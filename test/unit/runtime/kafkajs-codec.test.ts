@@ -3,9 +3,9 @@
 // fetch through it against the real broker (and librdkafka reads kafkagen's records in the
 // Python and kcat interop tests).
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { codec } from '../../../runtime/transport/kafkajs.js';
-import { type BatchContext, encodeRecord, KAFKAGEN_RECORD, type KafkajsDecoder, type LongStatic, type RecordArgs, recordDecoder } from '../../../runtime/transport/kafkajs-codec.js';
+import { type BatchContext, encodeRecord, KAFKAGEN_RECORD, type KafkajsDecoder, type LongStatic, type ProduceArgs, type RecordArgs, recordDecoder } from '../../../runtime/transport/kafkajs-codec.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,6 +23,10 @@ function original<T>(path: string): T {
 
 const kafkajsRecord = original<(args: RecordArgs) => { buffer: Buffer }>('kafkajs/src/protocol/recordBatch/record/v0/index.js');
 const kafkajsDecoder = original<(d: KafkajsDecoder, ctx?: BatchContext) => unknown>('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
+type Request = (args: ProduceArgs) => { encode(): Promise<{ buffer: Buffer }> };
+const kafkajsProduce = original<Request>('kafkajs/src/protocol/requests/produce/v3/request.js');
+const installedProduce = require('kafkajs/src/protocol/requests/produce/v3/request.js') as Request;
+const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: unknown): unknown };
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => KafkajsDecoder;
 const fastDecoder = recordDecoder(require('kafkajs/src/utils/long.js') as LongStatic);
 
@@ -76,16 +80,55 @@ describe('kafkajs record codec', () => {
     }
   });
 
-  it('leaves to kafkajs what it does not take, and records that are not kafkagen\'s', () => {
+  it('leaves to kafkajs what it does not take', () => {
     expect(encodeRecord({ key: 'k', value: Buffer.from('v'), headers: { a: Buffer.from('bytes') as never } })).toBeUndefined();
     expect(encodeRecord({ key: 'k', value: null, headers: { a: ['1', '2'] as never } })).toBeUndefined();
     expect(encodeRecord({ key: 42 as never, value: null })).toBeUndefined();
     expect(encodeRecord({ key: 'k', value: null, timestampDelta: 2 ** 53 })).toBeUndefined();
-    // Through the installed module: kafkagen's records and anybody else's give kafkajs's bytes.
-    const installed = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (a: RecordArgs) => { buffer: Buffer };
-    for (const args of [generated(7), { ...generated(7), [KAFKAGEN_RECORD]: true as const }, { key: 'k', value: null, headers: { a: ['1', '2'] } as never, [KAFKAGEN_RECORD]: true as const }]) {
-      expect(installed(args).buffer.equals(kafkajsRecord(args).buffer)).toBe(true);
-    }
+  });
+
+  describe('Produce requests', () => {
+    afterEach(() => vi.restoreAllMocks());
+    const mark = (m: RecordArgs): RecordArgs => ({ ...m, [KAFKAGEN_RECORD]: true });
+    const requestOf = (seed: number, marked: boolean, overrides: Partial<ProduceArgs> = {}): ProduceArgs => {
+      const r = rng(seed);
+      const records = (n: number) => Array.from({ length: n }, (_, i) => generated(seed * 100 + i)).map(({ key, value, headers }) => (marked ? mark({ key, value, headers }) : { key, value, headers }));
+      return {
+        acks: -1,
+        timeout: 30_000,
+        transactionalId: null,
+        producerId: Long.fromValue(seed % 2 ? -1 : 4_000_000_000 + seed),
+        producerEpoch: seed % 3,
+        compression: 0,
+        topicData: Array.from({ length: 1 + Math.floor(r() * 3) }, (_, t) => ({
+          topic: `topic-${t}-ü`,
+          partitions: Array.from({ length: 1 + Math.floor(r() * 3) }, (_, p) => ({ partition: p, firstSequence: seed % 4 ? 7 * p : undefined, messages: records(1 + Math.floor(r() * 20)) })),
+        })),
+        ...overrides,
+      };
+    };
+    const bytes = async (request: Request, args: ProduceArgs) => (await request(args).encode()).buffer;
+
+    it('are written as kafkajs writes them, uncompressed, gzip, snappy, transactional', async () => {
+      vi.spyOn(Date, 'now').mockReturnValue(1_764_000_000_123);
+      await import('../../../runtime/transport/kafkajs.js'); // registers the snappy codec
+      for (let seed = 1; seed <= 60; seed++) {
+        for (const overrides of [{}, { compression: 1 }, { compression: 2 }, { transactionalId: 'tx-1', acks: 1 }]) {
+          const args = requestOf(seed, true, overrides);
+          const ours = await bytes(installedProduce, args);
+          expect(ours.equals(await bytes(kafkajsProduce, args)), `seed ${seed} ${JSON.stringify(overrides)}`).toBe(true);
+        }
+      }
+    });
+
+    it('take kafkajs\'s encoder for records that are not kafkagen\'s, or that the fast path does not take', async () => {
+      vi.spyOn(Date, 'now').mockReturnValue(1_764_000_000_123);
+      const theirs = requestOf(3, false);
+      expect((await bytes(installedProduce, theirs)).equals(await bytes(kafkajsProduce, theirs))).toBe(true);
+      const arrays = requestOf(4, true);
+      arrays.topicData[0]!.partitions[0]!.messages[0]!.headers = { a: ['1', '2'] } as never;
+      expect((await bytes(installedProduce, arrays)).equals(await bytes(kafkajsProduce, arrays))).toBe(true);
+    });
   });
 
   it('decodes each record as kafkajs does, repeated and null-valued headers included', () => {
