@@ -90,6 +90,10 @@ export function isRetriableCommitError(e: unknown): boolean {
   return isRetriable(e) && !GROUP_CHANGED.has(String((e as { type?: unknown }).type));
 }
 
+/** What became of a record: 'done' (handled or dead-lettered: commit it) or 'abandoned' (stopping: read it again). */
+type Outcome = 'done' | 'abandoned';
+type DecodedRecord = { value: Decoded; keyValue: unknown };
+
 /** Gives a record up unhandled (iterator closed): not committed, read again. */
 export const ABANDONED = 'KafkagenAbandonedRecord';
 const abandoned = () => Object.assign(new Error('handler given up at the shutdown timeout'), { name: ABANDONED });
@@ -259,75 +263,105 @@ export class GroupConsumer {
       uncommitted = 0;
       lastCommit = Date.now();
     };
+    // The last record done (handled or dead-lettered), marked resolved in the client before each
+    // commit and when the batch ends, rather than per record: each mark costs the client int64 math.
+    let done: string | undefined;
+    const settle = () => {
+      if (done === undefined) return;
+      control.resolveOffset(done);
+      progress.next = BigInt(done) + 1n;
+      done = undefined;
+    };
     let failure: unknown;
     try {
       for (const record of records) {
         if (!control.isRunning() || control.isStale() || this.abort.signal.aborted || this.transport!.isPaused(topic, partition)) break;
-        if ((await this.process(route, record, control)) === 'abandoned') break;
-        control.resolveOffset(record.offset);
-        progress.next = BigInt(record.offset) + 1n;
+        let outcome = this.process(route, record, control);
+        if (typeof outcome !== 'string') outcome = await outcome; // synchronous when the handler is
+        if (outcome === 'abandoned') break;
+        done = record.offset;
         const now = Date.now();
-        if (++uncommitted >= this.settings.commitEveryRecords || now - lastCommit >= this.settings.commitIntervalMs) await commit();
+        if (++uncommitted >= this.settings.commitEveryRecords || now - lastCommit >= this.settings.commitIntervalMs) {
+          settle();
+          await commit();
+        }
         if (now - lastBeat >= 1_000) await control.heartbeat().then(() => (lastBeat = now));
       }
     } catch (e) {
       failure = e;
     }
+    settle();
     // After a failure too: what was handled is committed, the rest is read again.
     if (uncommitted > 0) await commit().catch((e) => (failure === undefined ? (failure = e) : this.noteError(e, `commit of ${key}`)));
     if (failure !== undefined) throw failure; // the client rejoins and reads on from the last commit
   }
 
-  /** 'done': commit it; 'abandoned': stopping, leave it. */
-  private async process(route: Route, record: IncomingRecord, control: BatchControl): Promise<'done' | 'abandoned'> {
+  /**
+   * 'done': commit it; 'abandoned': stopping, leave it. Synchronous while nothing needs waiting
+   * for (decoded with known schemas, a handler that returns no promise): this runs per record.
+   */
+  private process(route: Route, record: IncomingRecord, control: BatchControl): Outcome | Promise<Outcome> {
     const start = performance.now();
-    const decoded = await this.decode(route, record, control);
-    if (typeof decoded === 'string') return decoded;
+    const decoded = this.decode(route, record, control, 1);
+    if (decoded instanceof Promise) return decoded.then((d) => (typeof d === 'string' ? d : this.attempt(route, record, control, d, start, 1)));
+    return this.attempt(route, record, control, decoded, start, 1);
+  }
+
+  private attempt(route: Route, record: IncomingRecord, control: BatchControl, decoded: DecodedRecord, start: number, attempt: number): Outcome | Promise<Outcome> {
+    // Stopping before its handler started (e.g. while the record waited on the registry): not in flight, read again next run.
+    if (this.abort.signal.aborted) return 'abandoned';
     const { value, keyValue } = decoded;
-    const hook = { topic: record.topic, partition: record.partition, eventType: value.eventType, offset: record.offset };
-    for (let attempt = 1; ; attempt++) {
-      // Stopping before its handler started (e.g. while the record waited on the registry): not in flight, read again next run.
-      if (this.abort.signal.aborted) return 'abandoned';
-      let requested: string | undefined;
-      // Object literals without spreads, here and in the hook payloads: a spread followed by
-      // more keys builds the object property by property, which cost ~15 us a record.
-      const ctx: EventContext = {
-        topic: route.descriptor.topic,
-        partition: record.partition,
-        offset: record.offset,
-        eventType: value.eventType,
-        timestamp: record.timestamp,
-        key: record.key?.toString('utf8') ?? null,
-        rawKey: record.key,
-        keyValue,
-        headers: record.headers,
-        schemaId: value.schemaId,
-        correlationId: record.headers[HEADERS.correlationId],
-        attempt,
-        signal: this.abort.signal,
-        deadLetter: (reason) => (requested = reason),
-        heartbeat: () => control.heartbeat(),
-      };
-      try {
-        await this.untilDeadline(route.handle(value.value, ctx));
-        if (requested !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', requested), 'handle', attempt);
-        this.counts.processed++;
-        if (this.client.hooks?.onConsumed) callHook(this.client.hooks, 'onConsumed', { topic: hook.topic, partition: hook.partition, eventType: hook.eventType, offset: hook.offset, attempts: attempt, durationMs: performance.now() - start, endToEndMs: Date.now() - Number(record.timestamp) });
-        return 'done';
-      } catch (e) {
-        if ((e as Error | null)?.name === ABANDONED) return 'abandoned';
-        if (requested !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', requested, { cause: e }), 'handle', attempt);
-        this.lastError = messageOf(e);
-        // Before the attempts check: a handler aborted by stop() on its last attempt was dead-lettered (and committed).
-        if (this.abort.signal.aborted) return 'abandoned'; // stopping: the next run reads it again
-        if (attempt >= route.retry.attempts) return this.toDeadLetter(route, record, e, 'handle', attempt);
-        const delayMs = backoffDelay(attempt, route.retry);
-        this.counts.retries++;
-        callHook(this.client.hooks, 'onRetry', { ...hook, attempt, delayMs, error: e, durationMs: performance.now() - start });
-        this.client.logger.warn(`handler for ${record.topic} failed (attempt ${attempt}/${route.retry.attempts}); retrying in ${delayMs} ms`, { topic: record.topic, partition: record.partition, offset: record.offset, correlationId: record.headers[HEADERS.correlationId], error: messageOf(e) });
-        if (!(await this.wait(delayMs, control))) return 'abandoned';
-      }
+    const asked: { reason?: string } = {};
+    // A plain object literal without spreads: a spread followed by more keys builds the object
+    // property by property, which cost ~15 us a record.
+    const ctx: EventContext = {
+      topic: route.descriptor.topic,
+      partition: record.partition,
+      offset: record.offset,
+      eventType: value.eventType,
+      timestamp: record.timestamp,
+      key: record.key?.toString('utf8') ?? null,
+      rawKey: record.key,
+      keyValue,
+      headers: record.headers,
+      schemaId: value.schemaId,
+      correlationId: record.headers[HEADERS.correlationId],
+      attempt,
+      signal: this.abort.signal,
+      deadLetter: (reason) => void (asked.reason = reason),
+      heartbeat: () => control.heartbeat(),
+    };
+    let pending: Promise<void> | void;
+    try {
+      pending = this.untilDeadline(route.handle(value.value, ctx));
+    } catch (e) {
+      return this.failed(route, record, control, decoded, start, attempt, asked, e);
     }
+    if (pending) return pending.then(() => this.succeeded(route, record, value, start, attempt, asked), (e: unknown) => this.failed(route, record, control, decoded, start, attempt, asked, e));
+    return this.succeeded(route, record, value, start, attempt, asked);
+  }
+
+  private succeeded(route: Route, record: IncomingRecord, value: Decoded, start: number, attempt: number, asked: { reason?: string }): Outcome | Promise<Outcome> {
+    if (asked.reason !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', asked.reason), 'handle', attempt);
+    this.counts.processed++;
+    if (this.client.hooks?.onConsumed) callHook(this.client.hooks, 'onConsumed', { topic: record.topic, partition: record.partition, eventType: value.eventType, offset: record.offset, attempts: attempt, durationMs: performance.now() - start, endToEndMs: Date.now() - Number(record.timestamp) });
+    return 'done';
+  }
+
+  /** A failed attempt: given up (stopping), dead-lettered (asked, or out of attempts), or retried after its backoff. */
+  private async failed(route: Route, record: IncomingRecord, control: BatchControl, decoded: DecodedRecord, start: number, attempt: number, asked: { reason?: string }, e: unknown): Promise<Outcome> {
+    if ((e as Error | null)?.name === ABANDONED) return 'abandoned';
+    if (asked.reason !== undefined) return this.toDeadLetter(route, record, new KafkagenRuntimeError('DEAD_LETTERED', asked.reason, { cause: e }), 'handle', attempt);
+    this.lastError = messageOf(e);
+    // Before the attempts check: a handler aborted by stop() on its last attempt was dead-lettered (and committed).
+    if (this.abort.signal.aborted) return 'abandoned'; // stopping: the next run reads it again
+    if (attempt >= route.retry.attempts) return this.toDeadLetter(route, record, e, 'handle', attempt);
+    const delayMs = backoffDelay(attempt, route.retry);
+    this.counts.retries++;
+    callHook(this.client.hooks, 'onRetry', { topic: record.topic, partition: record.partition, eventType: decoded.value.eventType, offset: record.offset, attempt, delayMs, error: e, durationMs: performance.now() - start });
+    this.client.logger.warn(`handler for ${record.topic} failed (attempt ${attempt}/${route.retry.attempts}); retrying in ${delayMs} ms`, { topic: record.topic, partition: record.partition, offset: record.offset, correlationId: record.headers[HEADERS.correlationId], error: messageOf(e) });
+    if (!(await this.wait(delayMs, control))) return 'abandoned';
+    return this.attempt(route, record, control, decoded, start, attempt + 1);
   }
 
   /** The handler's outcome, or ABANDONED at the shutdown timeout. */
@@ -348,21 +382,31 @@ export class GroupConsumer {
   }
 
   /** A registry outage is not the record's fault: it is waited out (backoff, heartbeats), never dead-lettered. */
-  private async decode(route: Route, record: IncomingRecord, control: BatchControl): Promise<{ value: Decoded; keyValue: unknown } | 'done' | 'abandoned'> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const d = route.serde.decode(record.value, record.headers[HEADERS.eventType]);
-        return { value: d instanceof Promise ? await d : d, keyValue: await route.serde.decodeKey(record.key) };
-      } catch (e) {
-        // Unknown and not retriable: dead-letter rather than crash-loop.
-        if (isDecodeError(e) || !isRetriable(e)) return this.toDeadLetter(route, record, e, isDecodeError(e) ? e.stage : 'deserialize', 0);
-        this.noteError(e, `cannot decode ${record.topic}/${record.partition}@${record.offset} yet`);
-        if (!(await this.wait(backoffDelay(Math.min(attempt, 6), { ...route.retry, maxBackoffMs: 30_000 }), control))) return 'abandoned';
-      }
+  private decode(route: Route, record: IncomingRecord, control: BatchControl, attempt: number): DecodedRecord | Promise<DecodedRecord | Outcome> {
+    let value: Decoded | Promise<Decoded> | undefined;
+    try {
+      value = route.serde.decode(record.value, record.headers[HEADERS.eventType]);
+      const keyValue = route.serde.decodeKey(record.key);
+      if (!(value instanceof Promise) && !(keyValue instanceof Promise)) return { value, keyValue };
+      return Promise.all([value, keyValue]).then(
+        ([v, k]) => ({ value: v, keyValue: k }),
+        (e: unknown) => this.decodeFailed(route, record, control, attempt, e),
+      );
+    } catch (e) {
+      if (value instanceof Promise) value.catch(() => {}); // superseded by the key's error
+      return this.decodeFailed(route, record, control, attempt, e);
     }
   }
 
-  private async toDeadLetter(route: Route, record: IncomingRecord, error: unknown, stage: DeadLetterStage, attempts: number): Promise<'done'> {
+  private async decodeFailed(route: Route, record: IncomingRecord, control: BatchControl, attempt: number, e: unknown): Promise<DecodedRecord | Outcome> {
+    // Unknown and not retriable: dead-letter rather than crash-loop.
+    if (isDecodeError(e) || !isRetriable(e)) return this.toDeadLetter(route, record, e, isDecodeError(e) ? e.stage : 'deserialize', 0);
+    this.noteError(e, `cannot decode ${record.topic}/${record.partition}@${record.offset} yet`);
+    if (!(await this.wait(backoffDelay(Math.min(attempt, 6), { ...route.retry, maxBackoffMs: 30_000 }), control))) return 'abandoned';
+    return this.decode(route, record, control, attempt + 1);
+  }
+
+  private async toDeadLetter(route: Route, record: IncomingRecord, error: unknown, stage: DeadLetterStage, attempts: number): Promise<Outcome> {
     if (this.options.onUnprocessable) {
       await this.options.onUnprocessable(record, error, stage);
       return 'done';

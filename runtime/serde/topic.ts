@@ -105,10 +105,16 @@ export class TopicSerde {
     return frame(await this.schemaId(k), k.codec ? k.codec.encode(stripTag(key)) : Buffer.from(JSON.stringify(key), 'utf8'));
   }
 
-  /** Decoded with the key schema, else the key's UTF-8 text. */
-  async decodeKey(buf: Buffer | null): Promise<unknown> {
+  /** Decoded with the key schema, else the key's UTF-8 text (synchronously: this runs per record). */
+  decodeKey(buf: Buffer | null): unknown {
     const k = this.descriptor.key;
     if (k.kind !== 'schema' || buf === null) return buf?.toString('utf8') ?? null;
+    return this.decodeSchemaKey(buf);
+  }
+
+  private async decodeSchemaKey(buf: Buffer): Promise<unknown> {
+    const k = this.descriptor.key;
+    if (k.kind !== 'schema') return null;
     const { schemaId, payload } = unframed(buf);
     const kt = (this.keyTopic ??= { ...this.descriptor, format: k.codec ? 'AVRO' : 'JSON', events: [{ name: 'key', recordName: k.codec?.type.name, ...k }], union: undefined });
     if (!k.codec) return decodeJson(kt, schemaId, payload).value;
