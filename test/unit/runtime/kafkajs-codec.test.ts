@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { codec } from '../../../runtime/transport/kafkajs.js';
-import { type BatchContext, encodeRecord, KAFKAGEN_RECORD, type KafkajsDecoder, type LongStatic, type ProduceArgs, type RecordArgs, recordDecoder } from '../../../runtime/transport/kafkajs-codec.js';
+import { type BatchContext, crc32c, encodeRecord, KAFKAGEN_RECORD, murmur2, type KafkajsDecoder, type LongStatic, type ProduceArgs, type RecordArgs, recordDecoder } from '../../../runtime/transport/kafkajs-codec.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +27,8 @@ type Request = (args: ProduceArgs) => { encode(): Promise<{ buffer: Buffer }> };
 const kafkajsProduce = original<Request>('kafkajs/src/protocol/requests/produce/v3/request.js');
 const installedProduce = require('kafkajs/src/protocol/requests/produce/v3/request.js') as Request;
 const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: unknown): unknown };
+const kafkajsCrc32c = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
+const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (k: Buffer | string) => number;
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => KafkajsDecoder;
 const fastDecoder = recordDecoder(require('kafkajs/src/utils/long.js') as LongStatic);
 
@@ -77,6 +79,28 @@ describe('kafkajs record codec', () => {
       const ours = encodeRecord(args);
       expect(ours, `seed ${seed}`).toBeDefined();
       expect(ours!.equals(kafkajsRecord(args).buffer), `seed ${seed}`).toBe(true);
+    }
+  });
+
+  it('computes CRC-32C as kafkajs does, over one buffer or several in a row', () => {
+    expect(crc32c([Buffer.from('123456789')])).toBe(0xe3069283); // the standard check value
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      const b = Buffer.from(Array.from({ length: Math.floor(r() * 3_000) }, () => Math.floor(r() * 256)));
+      const cut = Math.floor(r() * b.length);
+      expect(crc32c([b]), `seed ${seed}`).toBe(kafkajsCrc32c(b));
+      expect(crc32c([b.subarray(0, cut), Buffer.alloc(0), b.subarray(cut)]), `seed ${seed}`).toBe(kafkajsCrc32c(b));
+    }
+  });
+
+  it('hashes keys as kafkajs and the Java client do (murmur2)', () => {
+    // Kafka's own UtilsTest.testMurmur2 values.
+    const java: Array<[string, number]> = [['21', -973932308], ['foobar', -790332482], ['a-little-bit-long-string', -985981536], ['a-little-bit-longer-string', -1486304829], ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971], ['abc', 479470107]];
+    for (const [key, hash] of java) expect(murmur2(key), key).toBe(hash);
+    for (let seed = 1; seed <= 1_000; seed++) {
+      const r = rng(seed);
+      const key = seed % 2 ? Buffer.from(Array.from({ length: Math.floor(r() * 70) }, () => Math.floor(r() * 256))) : `${TEXTS[seed % TEXTS.length]!.slice(0, 50)}-${seed}`;
+      expect(murmur2(key), `seed ${seed}`).toBe(kafkajsMurmur2(key));
     }
   });
 
