@@ -32,7 +32,7 @@ const RATE = Number(process.argv[4] ?? 1_000);
 const SECONDS = Number(process.argv[5] ?? 10);
 const ROUNDS = Number(process.argv[6] ?? 5);
 const PARTITIONS = 3;
-const WARMUP = 2_000;
+const WARMUP = 20_000; // per side: JIT tiers and connection pools settled before anything is timed
 const TICK_MS = 10;
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -226,6 +226,8 @@ interface Throughput {
   produced: number;
   produceRate: number;
   pipelineRate: number;
+  /** Records per CPU second of this process (producer and consumer both run here): steadier than wall time on a shared machine. */
+  cpuRate: number;
 }
 
 /** (a) RECORDS records in batches of BATCH as fast as possible, with the consumer running. */
@@ -242,11 +244,13 @@ async function throughput(side: Side, label: string, records: number): Promise<T
   await waitFor(() => received >= 1, 'the warm-up record');
   received = 0;
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let from = 1; from <= records; from += BATCH) await send(from, Math.min(from + BATCH, records + 1));
   const produced = performance.now();
   await waitFor(() => received >= records, `${records} records on ${topic}`, 300_000);
+  const { user, system } = process.cpuUsage(cpu);
   await stop();
-  return { produced: records, produceRate: (records / (produced - start)) * 1000, pipelineRate: (records / (last - start)) * 1000 };
+  return { produced: records, produceRate: (records / (produced - start)) * 1000, pipelineRate: (records / (last - start)) * 1000, cpuRate: (records / (user + system)) * 1e6 };
 }
 
 interface Latency {
@@ -361,9 +365,10 @@ for (let round = 0; round < ROUNDS; round++) {
   rounds.push(result);
 }
 const medianOf = (pick: (t: { k: Throughput; r: Throughput; h: Throughput }) => number) => [...rounds.map(pick)].sort((a, b) => a - b)[rounds.length >> 1]!;
-const tk: Throughput = { produced: RECORDS, produceRate: medianOf((t) => t.k.produceRate), pipelineRate: medianOf((t) => t.k.pipelineRate) };
-const tr: Throughput = { produced: RECORDS, produceRate: medianOf((t) => t.r.produceRate), pipelineRate: medianOf((t) => t.r.pipelineRate) };
-const th: Throughput = { produced: RECORDS, produceRate: medianOf((t) => t.h.produceRate), pipelineRate: medianOf((t) => t.h.pipelineRate) };
+const medians = (side: 'k' | 'r' | 'h'): Throughput => ({ produced: RECORDS, produceRate: medianOf((t) => t[side].produceRate), pipelineRate: medianOf((t) => t[side].pipelineRate), cpuRate: medianOf((t) => t[side].cpuRate) });
+const tk = medians('k');
+const tr = medians('r');
+const th = medians('h');
 const perRound = rounds.map((t) => (t.k.pipelineRate / t.r.pipelineRate).toFixed(2)).join(', ');
 const lk = await latency(kg, 'lat-kg');
 const lr = await latency(raw, 'lat-raw');
@@ -379,6 +384,7 @@ const rows: string[][] = [
   ['throughput, produce only (records/s)', fmt(tk.produceRate), fmt(tr.produceRate), `${(tk.produceRate / tr.produceRate).toFixed(2)}x`],
   ['throughput, produce+consume (records/s)', fmt(tk.pipelineRate), fmt(tr.pipelineRate), `${(tk.pipelineRate / tr.pipelineRate).toFixed(2)}x`],
   ['  raw kafkajs + the same headers (info)', '', fmt(th.pipelineRate), `${(tk.pipelineRate / th.pipelineRate).toFixed(2)}x`],
+  ['throughput per CPU second of this process', fmt(tk.cpuRate), fmt(tr.cpuRate), `${(tk.cpuRate / tr.cpuRate).toFixed(2)}x`],
   [`latency at ${RATE}/s: received / sent`, `${lk.received} / ${lk.sent}`, `${lr.received} / ${lr.sent}`, ''],
   ['latency p50 (ms)', fmt(lk.p50), fmt(lr.p50), `${(lk.p50 / Math.max(1, lr.p50)).toFixed(2)}x`],
   ['latency p95 (ms)', fmt(lk.p95), fmt(lr.p95), `${(lk.p95 / Math.max(1, lr.p95)).toFixed(2)}x`],
@@ -399,6 +405,7 @@ const complete = lk.received >= lk.sent;
 const verdict = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
 const ratio = tk.pipelineRate / tr.pipelineRate;
 verdict(ratio >= 0.9, `throughput: kafkagen produce+consume is ${ratio.toFixed(2)}x raw kafkajs, medians of ${ROUNDS} rounds (target >= 0.9x; produce only ${(tk.produceRate / tr.produceRate).toFixed(2)}x; each round: ${perRound})`);
+console.log(`info  per CPU second of the client process (producer and consumer both run in it), kafkagen is ${(tk.cpuRate / tr.cpuRate).toFixed(2)}x raw kafkajs; each round: ${rounds.map((t) => (t.k.cpuRate / t.r.cpuRate).toFixed(2)).join(', ')}`);
 console.log(`info  raw kafkajs writing kafkagen's six headers runs at ${(th.pipelineRate / tr.pipelineRate).toFixed(2)}x raw kafkajs without them; kafkagen is ${(tk.pipelineRate / th.pipelineRate).toFixed(2)}x that`);
 verdict(complete && lk.p99 < 100, `latency: p99 ${fmt(lk.p99)} ms at ${RATE} records/s (target < 100 ms${complete ? '' : `; only ${lk.received} of ${lk.sent} arrived`})`);
 verdict(sd.encode <= 1.25, `serde encode: kafkagen costs ${sd.encode.toFixed(2)}x raw avsc per record (target <= 1.25x)`);

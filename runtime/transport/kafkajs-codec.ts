@@ -92,7 +92,7 @@ function writeBytes(buf: Buffer, pos: number, v: Buffer | string | null | undefi
   if (typeof v === 'string') {
     const n = Buffer.byteLength(v);
     pos = writeUVarint(buf, pos, n * 2);
-    return pos + buf.write(v, pos, n, 'utf8');
+    return writeText(buf, pos, v, n);
   }
   pos = writeUVarint(buf, pos, v.length * 2);
   return pos + v.copy(buf, pos);
@@ -110,9 +110,9 @@ export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, 
   let headerSize = 0;
   for (const k in headers) {
     const v = headers[k];
-    if (typeof v !== 'string') return undefined;
-    const kn = Buffer.byteLength(k);
-    const vn = Buffer.byteLength(v);
+    if (typeof v !== 'string' || headerCount === MAX_HEADERS) return undefined;
+    const kn = nameBytes(k).length;
+    const vn = (lengths[headerCount] = Buffer.byteLength(v));
     headerSize += uvarintSize(kn * 2) + kn + uvarintSize(vn * 2) + vn;
     headerCount++;
   }
@@ -125,11 +125,39 @@ export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, 
   pos = writeBytes(buf, pos, key);
   pos = writeBytes(buf, pos, value);
   pos = writeUVarint(buf, pos, headerCount * 2);
+  let i = 0;
   for (const k in headers) {
-    pos = writeBytes(buf, pos, k);
-    pos = writeBytes(buf, pos, headers[k] as string);
+    const name = nameBytes(k);
+    pos = writeUVarint(buf, pos, name.length * 2);
+    for (let j = 0; j < name.length; j++) buf[pos++] = name[j]!;
+    const n = lengths[i++]!;
+    pos = writeUVarint(buf, pos, n * 2);
+    pos = writeText(buf, pos, headers[k] as string, n);
   }
   return buf;
+}
+
+// Header names repeat on every record: their bytes are kept (a few dozen names in practice;
+// bounded, so unusual names cannot grow it without limit).
+const NAMES = new Map<string, Buffer>();
+function nameBytes(name: string): Buffer {
+  let b = NAMES.get(name);
+  if (b === undefined) {
+    b = Buffer.from(name);
+    if (NAMES.size < 1_024) NAMES.set(name, b);
+  }
+  return b;
+}
+
+/** Byte lengths of the record's header values, measured once (reused: encoding is synchronous). */
+const MAX_HEADERS = 64;
+const lengths = new Int32Array(MAX_HEADERS);
+
+/** `n` UTF-8 bytes of `s`; short ASCII (n equal to the length) byte by byte, cheaper than a native call. */
+function writeText(buf: Buffer, pos: number, s: string, n: number): number {
+  if (n !== s.length || n > 64) return pos + buf.write(s, pos, n, 'utf8');
+  for (let j = 0; j < n; j++) buf[pos + j] = s.charCodeAt(j);
+  return pos + n;
 }
 
 function isBytes(v: unknown): v is Buffer | string | null | undefined {
