@@ -109,6 +109,9 @@ describe('kafkajs record codec', () => {
     expect(encodeRecord({ key: 'k', value: null, headers: { a: ['1', '2'] as never } })).toBeUndefined();
     expect(encodeRecord({ key: 42 as never, value: null })).toBeUndefined();
     expect(encodeRecord({ key: 'k', value: null, timestampDelta: 2 ** 53 })).toBeUndefined();
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`h${i}`, 'v']));
+    expect(encodeRecord({ key: 'k', value: null, headers: many })).toBeUndefined(); // past the length scratch space
+    expect(encodeRecord({ key: 'k', value: null, headers: { ...many, h64: undefined } as never })).toBeUndefined();
   });
 
   describe('Produce requests', () => {
