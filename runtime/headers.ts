@@ -1,5 +1,6 @@
 // Header names (stable: other consumers and dashboards key on them; docs/runtime.md).
 import { randomUUID } from 'node:crypto';
+import { textOf } from './text.js';
 
 export const HEADERS = {
   contentType: 'content-type',
@@ -90,7 +91,7 @@ export function decodeHeaders(raw: Record<string, RawHeader> | undefined): Heade
   for (const k in raw) {
     let v = raw[k];
     if (Array.isArray(v)) v = v[v.length - 1];
-    if (v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : v.toString('utf8');
+    if (v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : textOf(v);
   }
   return out;
 }

@@ -23,6 +23,7 @@
 // module loads. Any other kafkajs version, or kafkajs already past that point, keeps kafkajs's
 // own codec (slower, same bytes).
 import { createRequire } from 'node:module';
+import { textOf } from '../text.js';
 
 const require = createRequire(import.meta.url);
 
@@ -383,31 +384,12 @@ function readBytes(): Buffer | null {
   return buf.subarray(pos - n, pos);
 }
 
-// Header names repeat on every record: the same string each time (found by its bytes) makes
-// the header object's shape the same each time and spares a string per name.
-const NAME_SLOTS = 256;
-const names: Array<string | undefined> = new Array(NAME_SLOTS);
-
+/** A header name: the same string each time (../text.ts), so header objects keep one shape. */
 function readName(): string {
   const n = readVarint() as number;
   if (n === -1) return 'null'; // a null name: kafkajs keyed it "null" too
-  const start = pos;
   pos += n;
-  if (n > 64) return buf.toString('utf8', start, pos);
-  let h = 0x811c9dc5 ^ n;
-  for (let i = start; i < pos; i++) {
-    const b = buf[i]!;
-    if (b > 0x7f) return buf.toString('utf8', start, pos); // ASCII only: then a byte is a char
-    h = Math.imul(h ^ b, 0x01000193);
-  }
-  const slot = (h >>> 0) % NAME_SLOTS;
-  const known = names[slot];
-  if (known !== undefined && known.length === n) {
-    let i = 0;
-    while (i < n && known.charCodeAt(i) === buf[start + i]) i++;
-    if (i === n) return known;
-  }
-  return (names[slot] = buf.toString('latin1', start, pos));
+  return textOf(buf, pos - n, pos);
 }
 
 /** kafkajs's record decoder, with numbers where they are exact and one pass over the headers. */
