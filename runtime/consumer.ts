@@ -110,7 +110,8 @@ export class GroupConsumer {
   private readonly settings: typeof DEFAULTS.consumer;
   private lastError: string | undefined;
   private readonly counts = { processed: 0, deadLettered: 0, retries: 0 };
-  private readonly progress = new Map<string, { end: bigint; next: bigint }>();
+  /** Per partition: the high watermark, the next offset marked resolved, and the last record done (read by health()). */
+  private readonly progress = new Map<string, { end: bigint; next: bigint; last?: string }>();
   private readonly pauses = new Map<string, number[] | undefined>();
   private signalHandler: (() => void) | undefined;
   // Handlers in flight, given up at the shutdown timeout: one that ignores ctx.signal would
@@ -236,7 +237,7 @@ export class GroupConsumer {
     const lag = assignments.flatMap(({ topic, partitions }) =>
       partitions.flatMap((partition) => {
         const p = this.progress.get(`${topic}:${partition}`);
-        return p ? [{ topic, partition, lag: Math.max(0, Number(p.end - p.next)) }] : [];
+        return p ? [{ topic, partition, lag: Math.max(0, Number(p.end - (p.last === undefined ? p.next : BigInt(p.last) + 1n))) }] : [];
       }),
     );
     return { connected: this.transport?.isConnected() ?? false, running: this.state === 'running', state: this.state, groupId: this.groupId, paused: this.pauses.size > 0, assignments, lag, lastError: this.lastError, ...this.counts };
@@ -279,7 +280,7 @@ export class GroupConsumer {
         let outcome = this.process(route, record, control);
         if (typeof outcome !== 'string') outcome = await outcome; // synchronous when the handler is
         if (outcome === 'abandoned') break;
-        done = record.offset;
+        done = progress.last = record.offset;
         const now = Date.now();
         if (++uncommitted >= this.settings.commitEveryRecords || now - lastCommit >= this.settings.commitIntervalMs) {
           settle();
@@ -287,10 +288,15 @@ export class GroupConsumer {
         }
         if (now - lastBeat >= 1_000) await control.heartbeat().then(() => (lastBeat = now));
       }
+      settle();
     } catch (e) {
       failure = e;
+      try {
+        settle(); // what was handled before the failure is still marked and committed
+      } catch (e2) {
+        this.noteError(e2, `marking ${key} handled`);
+      }
     }
-    settle();
     // After a failure too: what was handled is committed, the rest is read again.
     if (uncommitted > 0) await commit().catch((e) => (failure === undefined ? (failure = e) : this.noteError(e, `commit of ${key}`)));
     if (failure !== undefined) throw failure; // the client rejoins and reads on from the last commit
@@ -386,7 +392,7 @@ export class GroupConsumer {
     let value: Decoded | Promise<Decoded> | undefined;
     try {
       value = route.serde.decode(record.value, record.headers[HEADERS.eventType]);
-      const keyValue = route.serde.decodeKey(record.key);
+      const keyValue = route.serde.readKey(record.key);
       if (!(value instanceof Promise) && !(keyValue instanceof Promise)) return { value, keyValue };
       return Promise.all([value, keyValue]).then(
         ([v, k]) => ({ value: v, keyValue: k }),

@@ -105,8 +105,13 @@ export class TopicSerde {
     return frame(await this.schemaId(k), k.codec ? k.codec.encode(stripTag(key)) : Buffer.from(JSON.stringify(key), 'utf8'));
   }
 
-  /** Decoded with the key schema, else the key's UTF-8 text (synchronously: this runs per record). */
-  decodeKey(buf: Buffer | null): unknown {
+  /** Decoded with the key schema, else the key's UTF-8 text. */
+  async decodeKey(buf: Buffer | null): Promise<unknown> {
+    return this.readKey(buf);
+  }
+
+  /** decodeKey, synchronous when the key is text (no key schema): the consumer's per-record path. */
+  readKey(buf: Buffer | null): unknown {
     const k = this.descriptor.key;
     if (k.kind !== 'schema' || buf === null) return buf?.toString('utf8') ?? null;
     return this.decodeSchemaKey(buf);

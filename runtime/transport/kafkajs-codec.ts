@@ -106,10 +106,11 @@ function writeBytes(buf: Buffer, pos: number, v: Buffer | string | null | undefi
  */
 export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }: RecordArgs): Buffer | undefined {
   if (!Number.isSafeInteger(offsetDelta) || offsetDelta < 0 || !Number.isSafeInteger(timestampDelta) || Math.abs(timestampDelta) >= 2 ** 51) return undefined;
-  if (!isBytes(key) || !isBytes(value)) return undefined;
+  if (!isBytes(key) || !isBytes(value) || typeof headers !== 'object' || headers === null) return undefined;
+  const names = Object.keys(headers); // own names only, as kafkajs takes them
   let headerCount = 0;
   let headerSize = 0;
-  for (const k in headers) {
+  for (const k of names) {
     const v = headers[k];
     if (typeof v !== 'string' || headerCount === MAX_HEADERS) return undefined;
     const kn = nameBytes(k).length;
@@ -127,7 +128,7 @@ export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, 
   pos = writeBytes(buf, pos, value);
   pos = writeUVarint(buf, pos, headerCount * 2);
   let i = 0;
-  for (const k in headers) {
+  for (const k of names) {
     const name = nameBytes(k);
     pos = writeUVarint(buf, pos, name.length * 2);
     for (let j = 0; j < name.length; j++) buf[pos++] = name[j]!;
@@ -198,8 +199,8 @@ export function crc32c(parts: Buffer[]): number {
  * Kafka's murmur2 (the Java client's key hash), in 32-bit integer math. kafkajs computes it in
  * BigInt-backed longs that grow with the key; the low 32 bits, all that is used, are the same.
  */
-export function murmur2(key: Buffer | string): number {
-  const data = typeof key === 'string' ? Buffer.from(key) : key;
+export function murmur2(key: unknown): number {
+  const data = Buffer.isBuffer(key) ? key : Buffer.from(String(key)); // as kafkajs converts keys
   const m = 0x5bd1e995;
   const length = data.length;
   let h = 0x9747b28c ^ length;
@@ -224,6 +225,15 @@ export function murmur2(key: Buffer | string): number {
   h ^= h >>> 13;
   h = Math.imul(h, m);
   return h ^ (h >>> 15);
+}
+
+/**
+ * kafkajs's default partitioner (the Java client's: murmur2 of the key, else round robin),
+ * built by kafkajs's own factory around murmur2 above; undefined on another kafkajs version.
+ */
+export function javaCompatiblePartitioner<P>(): (() => P) | undefined {
+  if ((require('kafkajs/package.json') as { version: string }).version !== SUPPORTED_VERSION) return undefined;
+  return (require('kafkajs/src/producer/partitioners/legacy/partitioner.js') as (hash: typeof murmur2) => () => P)(murmur2);
 }
 
 // ------------------------------------------------------------------ produce requests

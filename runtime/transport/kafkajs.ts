@@ -1,6 +1,5 @@
 /// <reference path="./kafkajs-snappy.d.ts" />
 // The kafkajs transport. kafkajs is no longer maintained; it stays behind this file only.
-import { createRequire } from 'node:module';
 import kafkajs, { type KafkaConfig, type Message, type PartitionAssigner, type SASLOptions } from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
 import type { ClientConfig } from '../config.js';
@@ -9,7 +8,7 @@ import { decodeHeaders } from '../headers.js';
 import type { Logger } from '../logger.js';
 import { type RetryPolicy, withRetry } from '../retry.js';
 import { assignBySubscription } from './assign.js';
-import { installKafkajsCodec, KAFKAGEN_RECORD, murmur2 } from './kafkajs-codec.js';
+import { installKafkajsCodec, javaCompatiblePartitioner, KAFKAGEN_RECORD } from './kafkajs-codec.js';
 import type { IncomingRecord, Transport } from './types.js';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
@@ -23,11 +22,11 @@ const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, 
 export const codec = installKafkajsCodec();
 
 /**
- * kafkajs's default partitioner (the Java client's: murmur2 of the key, else round robin),
- * built by kafkajs's own factory around a murmur2 in 32-bit math: same partitions, without a
- * BigInt per four bytes of key (1-2 us a record).
+ * kafkajs's default partitioner with murmur2 in 32-bit math (./kafkajs-codec.ts): the same
+ * partitions, without a BigInt per four bytes of key (1-2 us a record); kafkajs's own on
+ * another kafkajs version.
  */
-const javaCompatiblePartitioner: () => ReturnType<typeof Partitioners.DefaultPartitioner> = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/legacy/partitioner.js')(murmur2);
+const defaultPartitioner = javaCompatiblePartitioner<ReturnType<typeof Partitioners.DefaultPartitioner>>() ?? Partitioners.DefaultPartitioner;
 
 /**
  * kafkajs's admin offset lookups do not refresh metadata on NOT_LEADER_FOR_PARTITION or
@@ -136,7 +135,7 @@ export function kafkajsTransport(config: ClientConfig, logger: Logger): Transpor
           allowAutoTopicCreation: s.allowAutoTopicCreation,
           retry: { ...KAFKAJS_RETRY, retries: s.retries },
           createPartitioner: () => {
-            const inner = javaCompatiblePartitioner();
+            const inner = defaultPartitioner();
             return (args) => {
               const p = inner(args);
               (args.message as Chosen)[CHOSEN] = p;

@@ -80,6 +80,32 @@ describe('GroupConsumer commits', () => {
     await client.close();
   });
 
+  it('marks the last handled record resolved once, before the commit', async () => {
+    const { client, group, processed, handle } = await started();
+    const resolved: string[] = [];
+    const c = { ...control([]), resolveOffset: (o: string) => void resolved.push(o) };
+    await handle({ topic: 't', partition: 0, records: [record('0'), record('1'), record('2')], highWatermark: '5' }, c);
+    expect(processed).toEqual(['0', '1', '2']);
+    expect(resolved).toEqual(['2']);
+    expect(c.commits).toEqual(['3']);
+    await client.close();
+  });
+
+  it('still commits what was handled when marking it resolved fails, and fails the batch', async () => {
+    const { client, handle } = await started();
+    const gone = new TypeError('partition no longer assigned');
+    let calls = 0;
+    const c = {
+      ...control([]),
+      resolveOffset: () => {
+        if (calls++ === 0) throw gone;
+      },
+    };
+    await expect(handle({ topic: 't', partition: 0, records: [record('0'), record('1')], highWatermark: '2' }, c)).rejects.toBe(gone);
+    expect(c.commits).toEqual(['2']);
+    await client.close();
+  });
+
   it('gives up after a few attempts: the batch fails and is read again', async () => {
     const { client, handle } = await started();
     const c = control(Array.from({ length: 10 }, () => brokerError('NOT_COORDINATOR_FOR_GROUP', true)));

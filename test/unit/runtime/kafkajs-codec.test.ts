@@ -102,6 +102,8 @@ describe('kafkajs record codec', () => {
       const key = seed % 2 ? Buffer.from(Array.from({ length: Math.floor(r() * 70) }, () => Math.floor(r() * 256))) : `${TEXTS[seed % TEXTS.length]!.slice(0, 50)}-${seed}`;
       expect(murmur2(key), `seed ${seed}`).toBe(kafkajsMurmur2(key));
     }
+    // Keys that are neither text nor bytes are hashed as their text, as kafkajs does.
+    for (const key of [42, 43, 1234567, -1, 0.5, true]) expect(murmur2(key), String(key)).toBe(kafkajsMurmur2(key as never));
   });
 
   it('leaves to kafkajs what it does not take', () => {
@@ -109,6 +111,10 @@ describe('kafkajs record codec', () => {
     expect(encodeRecord({ key: 'k', value: null, headers: { a: ['1', '2'] as never } })).toBeUndefined();
     expect(encodeRecord({ key: 42 as never, value: null })).toBeUndefined();
     expect(encodeRecord({ key: 'k', value: null, timestampDelta: 2 ** 53 })).toBeUndefined();
+    expect(encodeRecord({ key: 'k', value: null, headers: null as never })).toBeUndefined();
+    // Inherited header names are not written (kafkajs takes own names only).
+    const inherited = Object.assign(Object.create({ inherited: 'x' }), { own: 'y' }) as Record<string, string>;
+    expect(encodeRecord({ key: 'k', value: null, headers: inherited })!.equals(kafkajsRecord({ key: 'k', value: null, headers: inherited }).buffer)).toBe(true);
     const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`h${i}`, 'v']));
     expect(encodeRecord({ key: 'k', value: null, headers: many })).toBeUndefined(); // past the length scratch space
     expect(encodeRecord({ key: 'k', value: null, headers: { ...many, h64: undefined } as never })).toBeUndefined();
