@@ -31,11 +31,14 @@ const defaultPartitioner = javaCompatiblePartitioner<ReturnType<typeof Partition
 /**
  * kafkajs's admin offset lookups do not refresh metadata on NOT_LEADER_FOR_PARTITION or
  * LEADER_NOT_AVAILABLE (a topic created a moment ago, a leader election): they fail at once.
- * Those errors are marked retriable, so retry them, for up to about ten seconds.
+ * Those errors are marked retriable, so retry them, for up to about ten seconds; no new
+ * attempt starts after LEADER_WAIT_MS (each attempt runs kafkajs's own retries, up to 30 s,
+ * so against a broker that never elects a leader, twelve of them would take minutes).
  */
 const LEADER_RETRY: RetryPolicy = { attempts: 12, initialBackoffMs: 100, maxBackoffMs: 1_000, multiplier: 2, jitter: 0.2 };
+const LEADER_WAIT_MS = 20_000;
 function whileLeadersMove<T>(fn: () => Promise<T>): Promise<T> {
-  return withRetry(fn, LEADER_RETRY, { retriable: (e) => isRetriable(e) || isRetriable((e as { cause?: unknown })?.cause) });
+  return withRetry(fn, LEADER_RETRY, { retriable: (e) => isRetriable(e) || isRetriable((e as { cause?: unknown })?.cause), signal: AbortSignal.timeout(LEADER_WAIT_MS) });
 }
 
 /**
