@@ -90,6 +90,9 @@ export function isRetriableCommitError(e: unknown): boolean {
   return isRetriable(e) && !GROUP_CHANGED.has(String((e as { type?: unknown }).type));
 }
 
+/** The offset after `last` (the next to read), or 0 before any record. */
+const nextOffset = (last: string | undefined): bigint => (last === undefined ? 0n : BigInt(last) + 1n);
+
 /** What became of a record: 'done' (handled or dead-lettered: commit it) or 'abandoned' (stopping: read it again). */
 type Outcome = 'done' | 'abandoned';
 type DecodedRecord = { value: Decoded; keyValue: unknown };
@@ -110,8 +113,8 @@ export class GroupConsumer {
   private readonly settings: typeof DEFAULTS.consumer;
   private lastError: string | undefined;
   private readonly counts = { processed: 0, deadLettered: 0, retries: 0 };
-  /** Per partition: the high watermark, the next offset marked resolved, and the last record done (read by health()). */
-  private readonly progress = new Map<string, { end: bigint; next: bigint; last?: string }>();
+  /** Per partition: the high watermark and the last record done (for commits and health()). */
+  private readonly progress = new Map<string, { end: bigint; last?: string }>();
   private readonly pauses = new Map<string, number[] | undefined>();
   private signalHandler: (() => void) | undefined;
   // Handlers in flight, given up at the shutdown timeout: one that ignores ctx.signal would
@@ -237,7 +240,7 @@ export class GroupConsumer {
     const lag = assignments.flatMap(({ topic, partitions }) =>
       partitions.flatMap((partition) => {
         const p = this.progress.get(`${topic}:${partition}`);
-        return p ? [{ topic, partition, lag: Math.max(0, Number(p.end - (p.last === undefined ? p.next : BigInt(p.last) + 1n))) }] : [];
+        return p ? [{ topic, partition, lag: Math.max(0, Number(p.end - nextOffset(p.last))) }] : [];
       }),
     );
     return { connected: this.transport?.isConnected() ?? false, running: this.state === 'running', state: this.state, groupId: this.groupId, paused: this.pauses.size > 0, assignments, lag, lastError: this.lastError, ...this.counts };
@@ -246,7 +249,7 @@ export class GroupConsumer {
   private async handleBatch({ topic, partition, records, highWatermark }: { topic: string; partition: number; records: IncomingRecord[]; highWatermark: string }, control: BatchControl): Promise<void> {
     const route = this.routes.get(topic)!;
     const key = `${topic}:${partition}`;
-    const progress = this.progress.get(key) ?? { end: 0n, next: 0n };
+    const progress: { end: bigint; last?: string } = this.progress.get(key) ?? { end: 0n };
     this.progress.set(key, progress);
     progress.end = BigInt(highWatermark);
     let uncommitted = 0;
@@ -254,7 +257,7 @@ export class GroupConsumer {
     let lastBeat = lastCommit;
     const commit = async () => {
       const start = performance.now();
-      const offset = String(progress.next);
+      const offset = String(nextOffset(progress.last));
       // No abort signal: the commit while stopping is the one that saves handled records from a rerun.
       await withRetry(() => control.commit(offset), COMMIT_RETRY, {
         retriable: isRetriableCommitError,
@@ -270,7 +273,6 @@ export class GroupConsumer {
     const settle = () => {
       if (done === undefined) return;
       control.resolveOffset(done);
-      progress.next = BigInt(done) + 1n;
       done = undefined;
     };
     let failure: unknown;

@@ -114,12 +114,10 @@ export class TopicSerde {
   readKey(buf: Buffer | null): unknown {
     const k = this.descriptor.key;
     if (k.kind !== 'schema' || buf === null) return buf?.toString('utf8') ?? null;
-    return this.decodeSchemaKey(buf);
+    return this.decodeSchemaKey(k, buf);
   }
 
-  private async decodeSchemaKey(buf: Buffer): Promise<unknown> {
-    const k = this.descriptor.key;
-    if (k.kind !== 'schema') return null;
+  private async decodeSchemaKey(k: Extract<TopicDescriptor['key'], { kind: 'schema' }>, buf: Buffer): Promise<unknown> {
     const { schemaId, payload } = unframed(buf);
     const kt = (this.keyTopic ??= { ...this.descriptor, format: k.codec ? 'AVRO' : 'JSON', events: [{ name: 'key', recordName: k.codec?.type.name, ...k }], union: undefined });
     if (!k.codec) return decodeJson(kt, schemaId, payload).value;

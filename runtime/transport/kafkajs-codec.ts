@@ -32,7 +32,8 @@ export const KAFKAGEN_RECORD = Symbol.for('kafkagen.record');
 /** Marks the installed functions: a second copy of this module (test isolation, two bundles) sees them. */
 const INSTALLED = Symbol.for('kafkagen.kafkajs-codec');
 
-const SUPPORTED_VERSION = '2.2.4';
+/** The kafkajs whose internals this file knows; any other keeps kafkajs's own code throughout. */
+const SUPPORTED = (require('kafkajs/package.json') as { version: string }).version === '2.2.4';
 const PRODUCE_V3 = 'kafkajs/src/protocol/requests/produce/v3/request.js';
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
 /** The modules that bind PRODUCE_V3 and RECORD_DECODER when they load (every Produce version from 3 and every Fetch version from 4 goes through these). */
@@ -232,7 +233,7 @@ export function murmur2(key: unknown): number {
  * built by kafkajs's own factory around murmur2 above; undefined on another kafkajs version.
  */
 export function javaCompatiblePartitioner<P>(): (() => P) | undefined {
-  if ((require('kafkajs/package.json') as { version: string }).version !== SUPPORTED_VERSION) return undefined;
+  if (!SUPPORTED) return undefined;
   return (require('kafkajs/src/producer/partitioners/legacy/partitioner.js') as (hash: typeof murmur2) => () => P)(murmur2);
 }
 
@@ -462,7 +463,7 @@ let state: CodecState | undefined;
 /** Puts the fast codec into kafkajs's module cache (once). */
 export function installKafkajsCodec(): CodecState {
   if (state) return state;
-  if ((require('kafkajs/package.json') as { version: string }).version !== SUPPORTED_VERSION) return (state = { encoder: false, decoder: false });
+  if (!SUPPORTED) return (state = { encoder: false, decoder: false });
   const unbound = (binder: string) => require.cache[require.resolve(binder)] === undefined;
   const cached = (path: string) => {
     const resolved = require.resolve(path);

@@ -36,13 +36,18 @@ async function readAgain(c: KafkaClient, d: ReturnType<typeof avroTopic>, groupI
 
 const never = new Promise<never>(() => {});
 
+/** A new client, a new topic holding `count` orders, and a new group id for it. */
+async function seeded(name: string, count: number, options: Parameters<typeof avroTopic>[2] = {}) {
+  const c = client();
+  const d = avroTopic(uniqueTopic(`lc.${name}`), orderSchema, options);
+  await c.ensureTopics([d]);
+  await c.producerFor(d).sendBatch(orders(count));
+  return { c, d, groupId: uniqueTopic(name) };
+}
+
 describe('consumer lifecycle (real broker)', () => {
   it('stop() ends with SHUTDOWN_TIMEOUT after shutdownTimeoutMs when a handler never finishes, disconnects anyway, and leaves that record uncommitted', async () => {
-    const c = client();
-    const d = avroTopic(uniqueTopic('lc.timeout'), orderSchema);
-    await c.ensureTopics([d]);
-    await c.producerFor(d).sendBatch(orders(2));
-    const groupId = uniqueTopic('timeout');
+    const { c, d, groupId } = await seeded('timeout', 2);
     const seen: number[] = [];
     // The second record's handler ignores ctx.signal and never returns.
     const group = c.consume<{ n: number }>(d, async (e) => {
@@ -67,11 +72,7 @@ describe('consumer lifecycle (real broker)', () => {
     { name: 'with retries left', retry: FAST_RETRY },
     { name: 'on its last attempt (attempts: 1)', retry: { ...FAST_RETRY, attempts: 1 } },
   ])('ctx.signal aborts a waiting handler on stop() ($name): stop() resolves promptly, the record is not committed nor dead-lettered', async ({ retry }) => {
-    const c = client();
-    const d = avroTopic(uniqueTopic('lc.signal'), orderSchema, { retry });
-    await c.ensureTopics([d]);
-    await c.producerFor(d).send(order('s', 0));
-    const groupId = uniqueTopic('signal');
+    const { c, d, groupId } = await seeded('signal', 1, { retry });
     let started = 0;
     let aborted = 0;
     // Waits for work that never comes, but gives up when the consumer stops.
@@ -99,11 +100,7 @@ describe('consumer lifecycle (real broker)', () => {
   });
 
   it('a GroupConsumer disposed with await using stops and commits what it handled', async () => {
-    const c = client();
-    const d = avroTopic(uniqueTopic('lc.dispose'), orderSchema);
-    await c.ensureTopics([d]);
-    await c.producerFor(d).sendBatch(orders(3));
-    const groupId = uniqueTopic('dispose');
+    const { c, d, groupId } = await seeded('dispose', 3);
     const got: number[] = [];
     let disposed: GroupConsumer;
     {

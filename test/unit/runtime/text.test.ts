@@ -1,4 +1,5 @@
-// textOf: the text of the bytes, always; the same string for a short ASCII run seen before.
+// textOf: the text of the bytes, always, whether it came from the cache or not (string identity,
+// what the cache saves, is not observable in JavaScript, so only the text is asserted).
 import { describe, expect, it } from 'vitest';
 import { textOf } from '../../../runtime/text.js';
 
@@ -8,11 +9,6 @@ describe('textOf', () => {
     for (let round = 0; round < 3; round++) for (const s of samples) expect(textOf(Buffer.from(s))).toBe(s);
     const framed = Buffer.from('..correlation-id..');
     expect(textOf(framed, 2, 16)).toBe('correlation-id');
-  });
-
-  it('returns the same string for a repeated short ASCII run', () => {
-    const a = textOf(Buffer.from('kafkagen-event-type'));
-    expect(textOf(Buffer.from('kafkagen-event-type'))).toBe(a);
   });
 
   it('stays right when many distinct values share the cache', () => {
